@@ -1,0 +1,20 @@
+"""d2lcore: the shared module of 《动手学深度学习》可执行笔记 (PyTorch).
+
+``import d2lcore as d2l`` gives the functions of the d2l package that chapters 1-4
+use, with the same names and signatures, written for current torch, NumPy,
+pandas and matplotlib. Importing it loads only torch and matplotlib;
+torchvision and pandas are imported by the functions that need them.
+"""
+from .compat import *  # noqa: F401,F403  (d2l's tensor aliases and d2l.plt)
+from .data import (TensorLoader, fashion_mnist_tensors, find_fashion_mnist,
+                   get_dataloader_workers, get_fashion_mnist_labels, load_array,
+                   load_data_fashion_mnist, synthetic_data)
+from .devices import num_gpus, try_all_gpus, try_gpu
+from .functional import cross_entropy, dropout_layer, log_softmax, softmax
+from .plotting import Animator, plot, set_axes, set_figsize, show_images, use_svg_display
+from .training import (TrainResult, TrainingCheckError, accuracy, evaluate_accuracy,
+                       evaluate_loss, linreg, predict_ch3, sgd, squared_loss, train_ch3,
+                       train_epoch_ch3)
+from .utils import Accumulator, Timer, notebook_setup, seed_all
+
+__version__ = "0.1.0"

@@ -1,0 +1,238 @@
+"""Data: synthetic regression data, in-memory batching and Fashion-MNIST.
+
+Fashion-MNIST is parsed once into tensors and kept in memory; every epoch then
+slices a seeded permutation of those tensors instead of decoding 60,000 images
+one by one through a ``Dataset`` and per-item transforms.
+"""
+import gzip
+import math
+import os
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+from torch.utils.data import TensorDataset
+
+from . import _checks
+
+DATA_ENV = "D2LCORE_DATA"
+REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+FASHION_MNIST_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
+                        "sandal", "shirt", "sneaker", "bag", "ankle boot"]
+
+
+def synthetic_data(w: torch.Tensor, b: float, num_examples: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Generate ``y = Xw + b + noise`` with X ~ N(0, 1) and noise ~ N(0, 0.01²); y has shape (n, 1)."""
+    num_examples = _checks.positive_int("num_examples", num_examples)
+    w = torch.as_tensor(w, dtype=torch.float32)
+    if w.dim() != 1:
+        raise ValueError(f"w must be a vector, got shape {tuple(w.shape)}")
+    X = torch.normal(0, 1, (num_examples, len(w)))
+    y = torch.matmul(X, w) + b
+    y += torch.normal(0, 0.01, y.shape)
+    return X, y.reshape((-1, 1))
+
+
+class TensorLoader:
+    """Iterate over minibatches of in-memory tensors, like a ``DataLoader`` over a ``TensorDataset``.
+
+    With ``shuffle=True`` each epoch uses a fresh permutation drawn from torch's global
+    generator, so ``seed_all`` makes the order reproducible. Every example appears
+    exactly once per epoch; the last batch may be smaller.
+    """
+
+    def __init__(self, tensors: Sequence[torch.Tensor], batch_size: int, shuffle: bool = False) -> None:
+        self.batch_size = _checks.positive_int("batch_size", batch_size)
+        tensors = tuple(torch.as_tensor(t) for t in tensors)
+        if not tensors:
+            raise ValueError("TensorLoader needs at least one tensor")
+        n = tensors[0].shape[0]
+        for i, t in enumerate(tensors):
+            if t.shape[0] != n:
+                raise ValueError(f"all tensors need the same first dimension: tensor 0 has {n}, "
+                                 f"tensor {i} has {t.shape[0]}")
+        self.tensors = tensors
+        self.shuffle = shuffle
+        self.dataset = TensorDataset(*tensors)
+
+    def __len__(self) -> int:
+        return math.ceil(self.tensors[0].shape[0] / self.batch_size)
+
+    def __iter__(self) -> Iterator[List[torch.Tensor]]:
+        n = self.tensors[0].shape[0]
+        if self.shuffle:
+            order = torch.randperm(n)
+            for start in range(0, n, self.batch_size):
+                idx = order[start:start + self.batch_size]
+                yield [t[idx] for t in self.tensors]
+        else:
+            for start in range(0, n, self.batch_size):
+                yield [t[start:start + self.batch_size] for t in self.tensors]
+
+
+def load_array(data_arrays: Sequence[torch.Tensor], batch_size: int, is_train: bool = True) -> TensorLoader:
+    """Return an iterator over minibatches of ``data_arrays`` (shuffled when ``is_train``)."""
+    return TensorLoader(data_arrays, batch_size, shuffle=is_train)
+
+
+def get_fashion_mnist_labels(labels: Sequence[int]) -> List[str]:
+    """Return the text labels of Fashion-MNIST class indices."""
+    names = []
+    for label in labels:
+        i = int(label)
+        if not 0 <= i < len(FASHION_MNIST_LABELS):
+            raise ValueError(f"Fashion-MNIST labels lie in 0..9, got {i}")
+        names.append(FASHION_MNIST_LABELS[i])
+    return names
+
+
+def get_dataloader_workers() -> int:
+    """Number of worker processes d2l's loaders use (4, or fewer on a smaller machine).
+
+    d2lcore's own loaders batch in-memory tensors and need no workers.
+    """
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _read_idx(path: Path, expected_dims: int) -> np.ndarray:
+    """Read an IDX file (optionally gzipped) and check its header against its size."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (OSError, EOFError) as exc:  # truncated gzip stream, unreadable file
+        raise ValueError(f"Fashion-MNIST file {path} is corrupted or truncated ({exc}); "
+                         "delete it and provide the file again") from exc
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08 or raw[3] != expected_dims:
+        raise ValueError(f"Fashion-MNIST file {path} is not an IDX file of {expected_dims} "
+                         "dimension(s) of unsigned bytes")
+    header = 4 + 4 * expected_dims
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(expected_dims)]
+    if len(raw) != header + int(np.prod(dims)):
+        raise ValueError(f"Fashion-MNIST file {path} is truncated or corrupted: header promises "
+                         f"{int(np.prod(dims))} bytes of data, file holds {len(raw) - header}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def _find_in(root: Path) -> Optional[Dict[str, Path]]:
+    """Return the four Fashion-MNIST files under ``root`` (gz or not), or None."""
+    for folder in (root, root / "fashion-mnist", root / "FashionMNIST" / "raw"):
+        found = {}
+        for key, name in FASHION_MNIST_FILES.items():
+            for candidate in (folder / name, folder / (name + ".gz")):
+                if candidate.is_file():
+                    found[key] = candidate
+                    break
+        if len(found) == len(FASHION_MNIST_FILES):
+            return found
+    return None
+
+
+def _candidate_roots() -> List[Path]:
+    roots = []
+    if os.environ.get(DATA_ENV):
+        root = Path(os.environ[DATA_ENV]).expanduser()
+        if not root.is_dir():
+            raise FileNotFoundError(f"${DATA_ENV} is set to {root}, which is not a folder")
+        roots.append(root)
+    return roots + [REPO_DATA_DIR, DEBIAN_DIR]
+
+
+def find_fashion_mnist(download: bool = True) -> Dict[str, Path]:
+    """Locate the Fashion-MNIST files: $D2LCORE_DATA, the repository's data/, Debian's package, download."""
+    roots = _candidate_roots()
+    for root in roots:
+        found = _find_in(root)
+        if found:
+            return found
+    target = roots[0] if os.environ.get(DATA_ENV) else REPO_DATA_DIR
+    if download:
+        try:
+            import torchvision
+
+            for train in (True, False):
+                torchvision.datasets.FashionMNIST(root=str(target), train=train, download=True)
+        except Exception as exc:  # no network, a proxy, a full disk...
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            found = _find_in(target)
+            if found:
+                return found
+            reason = "the download finished but the files are not where expected"
+    else:
+        reason = "download=False"
+    raise FileNotFoundError(
+        "Fashion-MNIST was not found and could not be downloaded (" + reason + "). Provide it in one of "
+        f"three ways: (1) put the four .gz files in a folder and set ${DATA_ENV} to it; "
+        f"(2) put them in the repository's data/ folder ({REPO_DATA_DIR}); "
+        "(3) on Debian/Ubuntu run `apt-get install dataset-fashion-mnist` "
+        f"(installs them in {DEBIAN_DIR}). With network access they are downloaded automatically.")
+
+
+_CACHE: Dict[Tuple, Tuple[torch.Tensor, ...]] = {}
+
+
+def _resize(images: torch.Tensor, size: Tuple[int, int]) -> torch.Tensor:
+    out = []
+    for chunk in images.split(10000):  # bounded temporary memory
+        out.append(torch.nn.functional.interpolate(chunk, size=size, mode="bilinear",
+                                                   antialias=True, align_corners=False))
+    return torch.cat(out).clamp_(0, 1)
+
+
+def fashion_mnist_tensors(resize: Optional[int] = None) -> Tuple[torch.Tensor, ...]:
+    """Return (train_X, train_y, test_X, test_y): images (n, 1, H, W) float32 in [0, 1], labels int64.
+
+    Read once per process and cached; ``resize`` (an int or (H, W)) resizes bilinearly.
+    """
+    size = _check_resize(resize)
+    key = (str(sorted(p for p in _candidate_roots())), size)
+    if key not in _CACHE:
+        files = find_fashion_mnist()
+        arrays = [_read_idx(files[k], 3 if k.endswith("images") else 1) for k in FASHION_MNIST_FILES]
+        train_X, train_y, test_X, test_y = arrays
+        for X, y, split in ((train_X, train_y, "train"), (test_X, test_y, "test")):
+            if X.shape[0] != y.shape[0]:
+                raise ValueError(f"Fashion-MNIST {split} files disagree: {X.shape[0]} images, "
+                                 f"{y.shape[0]} labels")
+        tensors = []
+        for X, y in ((train_X, train_y), (test_X, test_y)):
+            images = torch.from_numpy(X.copy()).unsqueeze(1).float().div_(255)
+            if size is not None:
+                images = _resize(images, size)
+            tensors += [images, torch.from_numpy(y.astype(np.int64))]
+        _CACHE[key] = tuple(tensors)
+    return _CACHE[key]
+
+
+def _check_resize(resize) -> Optional[Tuple[int, int]]:
+    if resize is None:
+        return None
+    if isinstance(resize, (tuple, list)):
+        if len(resize) != 2:
+            raise ValueError(f"resize must be an int or (height, width), got {resize!r}")
+        h = _checks.positive_int("resize height", resize[0])
+        w = _checks.positive_int("resize width", resize[1])
+        return (h, w)
+    r = _checks.positive_int("resize", resize)
+    return (r, r)
+
+
+def load_data_fashion_mnist(batch_size: int, resize: Optional[int] = None) -> Tuple[TensorLoader, TensorLoader]:
+    """Return (train_iter, test_iter) over Fashion-MNIST; the training batches are shuffled.
+
+    Batches are ``X`` of shape (batch_size, 1, 28, 28) (or the ``resize`` shape), float32
+    in [0, 1], and ``y`` int64 class indices, as with d2l's loader.
+    """
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    train_X, train_y, test_X, test_y = fashion_mnist_tensors(resize)
+    return (TensorLoader((train_X, train_y), batch_size, shuffle=True),
+            TensorLoader((test_X, test_y), batch_size, shuffle=False))

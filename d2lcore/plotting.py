@@ -1,0 +1,221 @@
+"""Plotting helpers with d2l's names and signatures, plus a training ``Animator``.
+
+Figures are SVG in notebooks, without the date and random ids matplotlib
+normally writes, so re-running a notebook reproduces its stored output.
+"""
+import os
+from typing import Any, List, Optional, Sequence, Tuple
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from . import _checks
+
+ANIMATE_ENV = "D2LCORE_ANIMATE"
+SVG_HASH_SALT = "d2lcore"
+
+
+def _in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+def _inline_backend() -> bool:
+    return "inline" in matplotlib.get_backend().lower()
+
+
+def use_svg_display() -> None:
+    """Show figures as SVG in Jupyter, with no date and stable ids (does nothing outside IPython)."""
+    plt.rcParams["svg.hashsalt"] = SVG_HASH_SALT
+    if _in_ipython():
+        from matplotlib_inline import backend_inline
+
+        # Both settings in one call: a later call would drop earlier keyword settings.
+        backend_inline.set_matplotlib_formats("svg", metadata={"Date": None})
+
+
+def set_figsize(figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
+    """Use SVG display and set the default figure size (in inches)."""
+    if len(figsize) != 2 or min(figsize) <= 0:
+        raise ValueError(f"figsize must be (width, height) with positive entries, got {figsize!r}")
+    use_svg_display()
+    plt.rcParams["figure.figsize"] = figsize
+
+
+def set_axes(axes: Any, xlabel: Optional[str], ylabel: Optional[str], xlim: Optional[Sequence[float]],
+             ylim: Optional[Sequence[float]], xscale: str, yscale: str,
+             legend: Optional[Sequence[str]]) -> None:
+    """Set labels, limits, scales and legend of a matplotlib ``axes``, and draw a grid."""
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    axes.set_xlim(xlim)
+    axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def _as_array(x: Any) -> np.ndarray:
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def plot(X: Any, Y: Any = None, xlabel: Optional[str] = None, ylabel: Optional[str] = None,
+         legend: Optional[Sequence[str]] = None, xlim: Optional[Sequence[float]] = None,
+         ylim: Optional[Sequence[float]] = None, xscale: str = "linear", yscale: str = "linear",
+         fmts: Sequence[str] = ("-", "m--", "g-.", "r:"), figsize: Tuple[float, float] = (3.5, 2.5),
+         axes: Any = None) -> None:
+    """Plot one or several curves (d2l's ``plot``).
+
+    ``X`` and ``Y`` may be lists, arrays or tensors (tensors that need grad are detached);
+    with ``Y`` omitted, ``X`` is plotted against its index. Returns None, so a notebook
+    cell that ends with ``plot(...)`` shows only the figure.
+    """
+    if legend is None:
+        legend = []
+    set_figsize(figsize)
+    axes = axes if axes is not None else plt.gca()
+
+    def has_one_axis(v: Any) -> bool:
+        return (hasattr(v, "ndim") and v.ndim == 1) or (
+            isinstance(v, list) and (not v or not hasattr(v[0], "__len__")))
+
+    if has_one_axis(X):
+        X = [X]
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    elif has_one_axis(Y):
+        Y = [Y]
+    if len(X) != len(Y):
+        X = X * len(Y)
+    axes.cla()
+    for x, y, fmt in zip(X, Y, fmts * (len(Y) // len(fmts) + 1)):
+        y = _as_array(y)
+        if len(x):
+            x = _as_array(x)
+            if x.shape[0] != y.shape[0]:
+                raise ValueError(f"plot: x has {x.shape[0]} points but y has {y.shape[0]}")
+            axes.plot(x, y, fmt)
+        else:
+            axes.plot(y, fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+
+
+def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Optional[Sequence[str]] = None,
+                scale: float = 1.5) -> np.ndarray:
+    """Show a grid of images (tensors or arrays, (H, W) each); return the matplotlib axes."""
+    num_rows = _checks.positive_int("num_rows", num_rows)
+    num_cols = _checks.positive_int("num_cols", num_cols)
+    if len(imgs) > num_rows * num_cols:
+        raise ValueError(f"show_images: {len(imgs)} images do not fit a {num_rows}x{num_cols} grid")
+    if titles is not None and len(titles) < len(imgs):
+        raise ValueError(f"show_images: {len(imgs)} images but only {len(titles)} titles")
+    use_svg_display()
+    figsize = (num_cols * scale, num_rows * scale)
+    _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
+    axes = axes.flatten()
+    for i, (ax, img) in enumerate(zip(axes, imgs)):
+        ax.imshow(_as_array(img))
+        ax.axes.get_xaxis().set_visible(False)
+        ax.axes.get_yaxis().set_visible(False)
+        if titles:
+            ax.set_title(titles[i])
+    for ax in axes[len(imgs):]:
+        ax.set_visible(False)
+    return axes
+
+
+def animation_enabled() -> bool:
+    """Whether ``Animator`` redraws during training (set ``D2LCORE_ANIMATE=0`` to turn it off).
+
+    The test command and the command that stores notebook outputs turn it off, so that a
+    cell's output is exactly one final figure; readers in JupyterLab see the curves grow.
+    """
+    return os.environ.get(ANIMATE_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+class Animator:
+    """Plot data incrementally while training (d2l's ``Animator``).
+
+    - In Jupyter the figure is updated in place, and the cell keeps one final figure.
+    - In a script or IDE with a GUI backend, a window is redrawn after each ``add``.
+    - Headless (Agg backend, or animation turned off) nothing is drawn until the end:
+      in Jupyter the final figure appears once when the cell finishes.
+    """
+
+    def __init__(self, xlabel: Optional[str] = None, ylabel: Optional[str] = None,
+                 legend: Optional[Sequence[str]] = None, xlim: Optional[Sequence[float]] = None,
+                 ylim: Optional[Sequence[float]] = None, xscale: str = "linear",
+                 yscale: str = "linear", fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
+                 nrows: int = 1, ncols: int = 1, figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
+        nrows = _checks.positive_int("nrows", nrows)
+        ncols = _checks.positive_int("ncols", ncols)
+        legend = [] if legend is None else list(legend)
+        use_svg_display()
+        self.fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+        self.axes: List[Any] = list(axes.flatten())
+        self.config_axes = lambda: set_axes(self.axes[0], xlabel, ylabel, xlim, ylim,
+                                            xscale, yscale, legend)
+        self.X: Optional[List[List[float]]] = None
+        self.Y: Optional[List[List[float]]] = None
+        self.fmts = fmts
+        self._handle = None
+        self._live_inline = animation_enabled() and _in_ipython() and _inline_backend()
+        if self._live_inline:
+            # Shown through the display handle only; otherwise the inline backend would
+            # show the same figure a second time when the cell ends.
+            plt.close(self.fig)
+        self.config_axes()
+
+    def add(self, x: Any, y: Any) -> None:
+        """Append a point (or one point per curve, when ``y`` is a sequence) and redraw."""
+        if not hasattr(y, "__len__"):
+            y = [y]
+        n = len(y)
+        if not hasattr(x, "__len__"):
+            x = [x] * n
+        if len(x) != n:
+            raise ValueError(f"Animator.add: {len(x)} x values for {n} y values")
+        if self.X is None:
+            self.X = [[] for _ in range(n)]
+            self.Y = [[] for _ in range(n)]
+        elif len(self.Y) != n:
+            raise ValueError(f"Animator.add: expected {len(self.Y)} y values as before, got {n}")
+        for i, (a, b) in enumerate(zip(x, y)):
+            if a is not None and b is not None:
+                self.X[i].append(float(a))
+                self.Y[i].append(float(b))
+        self._redraw_axes()
+        self._show()
+
+    def _redraw_axes(self) -> None:
+        ax = self.axes[0]
+        ax.cla()
+        for x, y, fmt in zip(self.X, self.Y, self.fmts):
+            ax.plot(x, y, fmt)
+        self.config_axes()
+
+    def _show(self) -> None:
+        if self._live_inline:
+            from IPython import display
+
+            if self._handle is None:
+                self._handle = display.display(self.fig, display_id=True)
+            else:
+                self._handle.update(self.fig)
+        elif animation_enabled() and not _inline_backend() and _interactive_backend():
+            self.fig.canvas.draw_idle()
+            plt.pause(0.001)
+
+
+def _interactive_backend() -> bool:
+    backend = matplotlib.get_backend().lower()
+    return backend not in ("agg", "pdf", "ps", "svg", "cairo", "template", "pgf")
