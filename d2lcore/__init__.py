@@ -11,6 +11,7 @@ from .data import (TensorLoader, fashion_mnist_tensors, find_fashion_mnist,
                    load_data_fashion_mnist, synthetic_data)
 from .devices import num_gpus, try_all_gpus, try_gpu
 from .functional import cross_entropy, dropout_layer, log_softmax, softmax
+from .housing import load_house_prices
 from .plotting import Animator, plot, set_axes, set_figsize, show_images, use_svg_display
 from .training import (TrainResult, TrainingCheckError, accuracy, evaluate_accuracy,
                        evaluate_loss, linreg, predict_ch3, sgd, squared_loss, train_ch3,

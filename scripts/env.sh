@@ -20,5 +20,4 @@ fi
 export PATH="$VENV/bin:$PATH"
 # One setting for every scripted run: the Animator draws only its final figure (see d2lcore/plotting.py).
 export D2LCORE_ANIMATE=0
-export MPLBACKEND="${MPLBACKEND:-Agg}"
 cd "$ROOT"

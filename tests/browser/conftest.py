@@ -1,0 +1,169 @@
+"""Fixtures of the browser tests: the built site served on 127.0.0.1, and Debian's Chromium.
+
+scripts/test.sh runs this folder on its own after building the site:
+    python -m pytest -p no:nbval --override-ini addopts= tests/browser
+The site is taken from _build/html (or $BOOK_HTML_DIR); when it is missing it is built first with
+the command of scripts/build.sh. Every request that does not go to 127.0.0.1 is blocked, so the
+tests also prove that the site works offline.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# The command of scripts/build.sh (warnings are errors).
+BUILD_COMMAND = ["jupyter-book", "build", ".", "--warningiserror", "--nitpick", "--keep-going",
+                 "--builder", "html"]
+SCREENSHOTS = ROOT / "tests" / "screenshots"  # git-ignored
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Leave this folder out of the main test run (`pytest` alone, testpaths from pyproject.toml).
+
+    That run checks the notebooks before the site is built; scripts/test.sh runs these tests
+    afterwards by naming the folder. Naming it (or a file in it) always collects it.
+    """
+    if config.args_source == pytest.Config.ArgsSource.TESTPATHS:
+        return True
+    return None
+
+
+def toc_docnames() -> list[str]:
+    """Every page of _toc.yml in reading order: the root, then each chapter and its sections."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", [{"chapters": toc.get("chapters")}]):
+        walk(part.get("chapters"))
+    return names
+
+
+def _build_site(html: Path) -> None:
+    exe = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or "jupyter-book"
+    env = dict(os.environ, D2LCORE_ANIMATE="0")
+    subprocess.run([exe, *BUILD_COMMAND[1:]], cwd=ROOT, env=env, check=True)
+    assert (html / "index.html").is_file(), f"the build did not produce {html / 'index.html'}"
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    """The built site; built with scripts/build.sh's command when it is missing."""
+    html = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
+    if not (html / "index.html").is_file():
+        _build_site(html)
+    return html
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path):
+    """Serve the site with http.server on 127.0.0.1, on a free port, in a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium (`apt-get install chromium`)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """A browser page plus what it reported: console errors, page errors, blocked requests."""
+
+    page: object
+    base_url: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def goto(self, path: str):
+        """Open `path` (relative to the site root), wait for the page and for MathJax."""
+        response = self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None, f"no response for {path}"
+        assert response.status == 200, f"{path}: HTTP {response.status}"
+        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate(
+            "async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+        return response
+
+    def problems(self) -> list[str]:
+        return ([f"console error: {m}" for m in self.console_errors]
+                + [f"page error: {m}" for m in self.page_errors]
+                + [f"blocked request (the site must work offline): {u}" for u in self.blocked]
+                + [f"failed request: {u}" for u in self.failed])
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / name
+        self.page.screenshot(path=str(path), full_page=False)
+        return path
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    """A fresh page in a fresh context; requests to anything but 127.0.0.1 are aborted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    v = Visit(page=page, base_url=base_url)
+
+    def route(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            v.blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda msg: v.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: v.page_errors.append(str(exc)))
+    page.on("requestfailed",
+            lambda req: v.failed.append(req.url) if req.url not in v.blocked else None)
+    page.on("response",
+            lambda resp: v.failed.append(f"{resp.url} (HTTP {resp.status})") if resp.status >= 400 else None)
+    try:
+        yield v
+    finally:
+        context.close()
