@@ -24,6 +24,7 @@ def execute(path: Path) -> float:
             cell.execution_count = None
             cell.metadata.pop("execution", None)
     client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=False,
+                            coalesce_streams=True,  # one print, one stored output, however it was flushed
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()
