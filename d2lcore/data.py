@@ -17,7 +17,10 @@ from torch.utils.data import TensorDataset
 from . import _checks
 
 DATA_ENV = "D2LCORE_DATA"
-REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# In a checkout of the book: its data/ folder. Installed as a package (Colab, Binder): a user cache.
+REPO_DATA_DIR = (_CHECKOUT / "data" if (_CHECKOUT / "_toc.yml").exists()
+                 else Path.home() / ".cache" / "d2lcore")
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 FASHION_MNIST_FILES = {
     "train_images": "train-images-idx3-ubyte",
