@@ -9,3 +9,8 @@ import os
 os.environ["D2LCORE_ANIMATE"] = "0"
 # Kernels must use matplotlib-inline, not a backend inherited from the shell.
 os.environ.pop("MPLBACKEND", None)
+# One torch thread per kernel: pytest-xdist runs two notebooks at once on two cores, and more
+# threads than cores slows training several times over. scripts/execute.py stores outputs with
+# the same setting, so floating-point reductions, and the figures drawn from them, match.
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["MKL_NUM_THREADS"] = "1"

@@ -192,7 +192,9 @@ class Animator:
         for i, (a, b) in enumerate(zip(x, y)):
             if a is not None and b is not None:
                 self.X[i].append(float(a))
-                self.Y[i].append(float(b))
+                # 5 significant digits is far finer than a figure shows, and it keeps the stored
+                # SVG identical when a metric differs in its last bits between machines.
+                self.Y[i].append(float(f"{float(b):.5g}"))
         self._redraw_axes()
         self._show()
 

@@ -36,7 +36,10 @@ def execute(path: Path) -> float:
 
 
 def main(argv):
+    # The same settings as the test run (conftest.py): final Animator figure only, one torch thread.
     os.environ["D2LCORE_ANIMATE"] = "0"
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ["MKL_NUM_THREADS"] = "1"
     os.environ.pop("MPLBACKEND", None)  # the kernel picks matplotlib-inline itself
     paths = [Path(p) for p in argv] or sorted((ROOT / "chapters").rglob("*.ipynb"))
     paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
