@@ -36,8 +36,10 @@ def synthetic_data(w: torch.Tensor, b: float, num_examples: int) -> Tuple[torch.
     """Generate ``y = Xw + b + noise`` with X ~ N(0, 1) and noise ~ N(0, 0.01²); y has shape (n, 1)."""
     num_examples = _checks.positive_int("num_examples", num_examples)
     w = torch.as_tensor(w, dtype=torch.float32)
+    if w.dim() == 2 and w.shape[1] == 1:  # d2l-zh's weight-decay section passes a (d, 1) column
+        w = w.reshape(-1)
     if w.dim() != 1:
-        raise ValueError(f"w must be a vector, got shape {tuple(w.shape)}")
+        raise ValueError(f"w must be a vector or a (d, 1) column, got shape {tuple(w.shape)}")
     X = torch.normal(0, 1, (num_examples, len(w)))
     y = torch.matmul(X, w) + b
     y += torch.normal(0, 0.01, y.shape)

@@ -59,6 +59,13 @@ def test_synthetic_data_rejects_bad_arguments():
         d2l.synthetic_data(torch.ones(2, 2), 0.0, 5)
 
 
+def test_synthetic_data_accepts_a_column_of_weights_like_d2l():
+    # d2l-zh's weight-decay section: true_w = torch.ones((num_inputs, 1)) * 0.01
+    d2l.seed_all(0)
+    X, y = d2l.synthetic_data(torch.ones((200, 1)) * 0.01, 0.05, 20)
+    assert X.shape == (20, 200) and y.shape == (20, 1)
+
+
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(1, 200), batch_size=st.integers(1, 250), shuffle=st.booleans())
 def test_loader_covers_every_example_exactly_once(n, batch_size, shuffle):
