@@ -145,12 +145,33 @@ def same_accumulator(ours, theirs):
     assert list(a.data) == list(b.data)
 
 
+def same_get_fashion_mnist_labels(ours, theirs):
+    labels = torch.tensor([0, 9, 3, 5, 1])
+    assert list(ours(labels)) == list(theirs(labels))
+
+
+def same_predict_ch3(ours, theirs):
+    import matplotlib.pyplot as plt
+
+    X, y = torch.rand(8, 1, 28, 28), torch.tensor([0, 1, 2, 3, 4, 5, 6, 7])
+    W = torch.randn(784, 10)
+    net = lambda X: X.reshape(-1, 784) @ W  # noqa: E731
+    titles = []
+    for predict in (ours, theirs):
+        plt.close("all")
+        predict(net, d2l.load_array((X, y), 8, is_train=False), n=4)
+        titles.append([ax.get_title() for ax in plt.gcf().axes if ax.get_visible()])
+    plt.close("all")
+    assert titles[0] == titles[1] and len(titles[0]) == 4
+
+
 COMPARATORS = {
     "synthetic_data": same_synthetic_data, "linreg": same_linreg, "squared_loss": same_squared_loss,
     "sgd": same_sgd, "softmax": same_softmax, "cross_entropy": same_cross_entropy,
     "log_softmax": same_log_softmax, "accuracy": same_accuracy,
     "evaluate_accuracy": same_evaluate_accuracy, "evaluate_loss": same_evaluate_loss,
     "dropout_layer": same_dropout_layer, "Accumulator": same_accumulator,
+    "get_fashion_mnist_labels": same_get_fashion_mnist_labels, "predict_ch3": same_predict_ch3,
 }
 
 
