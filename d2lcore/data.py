@@ -81,7 +81,8 @@ class TensorLoader:
                 batch = [t[start:start + self.batch_size] for t in self.tensors]
             else:
                 idx = order[start:start + self.batch_size]
-                batch = [t[idx] for t in self.tensors]
+                # index_select gathers rows about twice as fast as t[idx] (benchmarks/bench_loader.py)
+                batch = [t.index_select(0, idx) for t in self.tensors]
             if self.transform is not None:
                 batch[0] = self.transform(batch[0])
             yield batch
