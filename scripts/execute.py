@@ -1,13 +1,16 @@
 """Execute notebooks in place, in a fresh kernel each, and store their outputs.
 
-Usage: python scripts/execute.py [NOTEBOOK ...]   (default: every notebook under chapters/)
+Usage: python scripts/execute.py [--jobs N] [NOTEBOOK ...]   (default: every notebook under chapters/)
+
+--jobs N executes N notebooks at once (each kernel uses one torch thread, as in the test run).
 
 This is how stored outputs are produced; nbval later re-executes and compares them.
 Timing metadata is not recorded, so re-running an unchanged notebook leaves no git diff.
 """
+import argparse
 import os
-import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -35,21 +38,24 @@ def execute(path: Path) -> float:
     return elapsed
 
 
-def main(argv):
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="notebooks executed at once")
+    args = parser.parse_args()
     # The same settings as the test run (conftest.py): final Animator figure only, one torch thread.
     os.environ["D2LCORE_ANIMATE"] = "0"
     os.environ["OMP_NUM_THREADS"] = "1"
     os.environ["MKL_NUM_THREADS"] = "1"
     os.environ.pop("MPLBACKEND", None)  # the kernel picks matplotlib-inline itself
-    paths = [Path(p) for p in argv] or sorted((ROOT / "chapters").rglob("*.ipynb"))
-    paths = [p for p in paths if ".ipynb_checkpoints" not in p.parts]
-    total = 0.0
-    for path in paths:
-        seconds = execute(path.resolve())
-        total += seconds
-        print(f"{seconds:7.1f} s  {path}", flush=True)
-    print(f"{total:7.1f} s  total ({len(paths)} notebooks)")
+    paths = args.notebooks or sorted((ROOT / "chapters").rglob("*.ipynb"))
+    paths = [p.resolve() for p in paths if ".ipynb_checkpoints" not in p.parts]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for path, seconds in zip(paths, pool.map(execute, paths)):
+            print(f"{seconds:7.1f} s  {os.path.relpath(path, ROOT)}", flush=True)
+    print(f"{time.perf_counter() - start:7.1f} s  wall ({len(paths)} notebooks, {args.jobs} at once)")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

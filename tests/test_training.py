@@ -1,6 +1,9 @@
 """d2lcore.training: the d2l chapter 3 API, checked against torch and hand computations."""
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from torch import nn
 
 import d2lcore as d2l
@@ -157,3 +160,14 @@ def test_predict_ch3_titles_true_and_predicted_labels():
     assert titles == ["t-shirt\nankle boot", "trouser\nankle boot", "pullover\nankle boot"]
     with pytest.raises(ValueError, match="n=9 but a batch holds only 8"):
         d2l.predict_ch3(net, d2l.load_array((X, y), 8, is_train=False), n=9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 40).flatmap(lambda n: st.tuples(
+    arrays("float32", (n, 5), elements=st.floats(-1e4, 1e4, width=32)),
+    arrays("int64", (n,), elements=st.integers(0, 4)))))
+def test_accuracy_rate_lies_in_unit_interval_and_counts_argmax_hits(data):
+    y_hat, y = (torch.from_numpy(a) for a in data)
+    correct = d2l.accuracy(y_hat, y)
+    assert 0 <= correct / len(y) <= 1
+    assert correct == float((y_hat.argmax(dim=1) == y).sum())
