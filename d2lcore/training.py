@@ -132,8 +132,8 @@ def train_ch3(net: Callable, train_iter: Iterable, test_iter: Iterable, loss: Ca
     above 0.7); pass ``check=False`` when experimenting with settings that may not.
     """
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
-    # (one epoch has no x range to show: let matplotlib choose it)
-    animator = Animator(xlabel="epoch", xlim=[1, num_epochs] if num_epochs > 1 else None, ylim=[0.3, 0.9],
+    xlim = [1, num_epochs] if num_epochs > 1 else None  # one epoch: let matplotlib choose
+    animator = Animator(xlabel="epoch", xlim=xlim, ylim=[0.3, 0.9],
                         legend=["train loss", "train acc", "test acc"])
     for epoch in range(num_epochs):
         train_loss, train_acc = train_epoch_ch3(net, train_iter, loss, updater)
