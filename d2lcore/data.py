@@ -191,20 +191,17 @@ _CACHE: Dict[Tuple, Tuple[torch.Tensor, ...]] = {}
 
 
 def _resize(images: torch.Tensor, size: Tuple[int, int]) -> torch.Tensor:
-    out = []
-    for chunk in images.split(10000):  # bounded temporary memory
-        out.append(torch.nn.functional.interpolate(chunk, size=size, mode="bilinear",
-                                                   antialias=True, align_corners=False))
-    return torch.cat(out).clamp_(0, 1)
+    """Resize a batch of images (n, 1, H, W) bilinearly, with antialiasing, staying in [0, 1]."""
+    return torch.nn.functional.interpolate(images, size=size, mode="bilinear", antialias=True,
+                                           align_corners=False).clamp_(0, 1)
 
 
-def fashion_mnist_tensors(resize: Optional[int] = None) -> Tuple[torch.Tensor, ...]:
-    """Return (train_X, train_y, test_X, test_y): images (n, 1, H, W) float32 in [0, 1], labels int64.
+def fashion_mnist_tensors() -> Tuple[torch.Tensor, ...]:
+    """Return (train_X, train_y, test_X, test_y): images (n, 1, 28, 28) float32 in [0, 1], labels int64.
 
-    Read once per process and cached; ``resize`` (an int or (H, W)) resizes bilinearly.
+    The files are read once per process (per search location) and the tensors cached.
     """
-    size = _check_resize(resize)
-    key = (str(sorted(p for p in _candidate_roots())), size)
+    key = tuple(_candidate_roots())
     if key not in _CACHE:
         files = find_fashion_mnist()
         arrays = [_read_idx(files[k], 3 if k.endswith("images") else 1) for k in FASHION_MNIST_FILES]
@@ -216,8 +213,6 @@ def fashion_mnist_tensors(resize: Optional[int] = None) -> Tuple[torch.Tensor, .
         tensors = []
         for X, y in ((train_X, train_y), (test_X, test_y)):
             images = torch.from_numpy(X.copy()).unsqueeze(1).float().div_(255)
-            if size is not None:
-                images = _resize(images, size)
             tensors += [images, torch.from_numpy(y.astype(np.int64))]
         _CACHE[key] = tuple(tensors)
     return _CACHE[key]
