@@ -38,8 +38,16 @@ FORMULA_PAGES = ["intro", "chapters/01_preliminaries/calculus",
 FORMULA_SCREENSHOT = "chapters/01_preliminaries/calculus"
 FIGURE_PAGE = "chapters/02_linear-networks/softmax-regression-scratch"
 NOTEBOOK_PAGE = FIGURE_PAGE
-REPO = "d2l-executable/d2l-notes-pytorch"
-BRANCH = "main"
+
+def _repository() -> tuple[str, str]:
+    """owner/name and branch from _config.yml's repository settings (the one place they are set)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
+    url = config["url"].rstrip("/")
+    assert url.startswith("https://github.com/"), f"repository.url is not a GitHub URL: {url}"
+    return url.removeprefix("https://github.com/"), config.get("branch", "main")
+
+
+REPO, BRANCH = _repository()
 SEARCHES = [  # query, the page that must be among the first results
     ("梯度", "chapters/01_preliminaries/calculus"),
     ("暂退法", "chapters/03_multilayer-perceptrons/dropout"),
@@ -240,3 +248,88 @@ def test_sidebar_shows_section_numbers(visit, site_dir):
     # The current chapter is unfolded: its section 2.6 is visible, with its number.
     current = page.locator("nav.bd-links li.current > a.current")
     assert current.is_visible() and current.inner_text().startswith("2.6. "), current.inner_text()
+
+
+# Text outside code, code outputs and rendered math, as the reader sees it.
+VISIBLE_PROSE = """() => {
+    const main = document.querySelector('main').cloneNode(true);
+    main.querySelectorAll('pre, code, mjx-container, script, style, .cell_output')
+        .forEach(e => e.remove());
+    return main.innerText;
+}"""
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_no_formula_is_left_as_dollar_signs(visit, site_dir, docname):
+    """No `$` is left in a page's prose: every $...$ and $$...$$ became a formula.
+
+    A `$$` on a list item's continuation line is parsed as text, and the page shows
+    `$<span class="math ...">...</span>$` at inline size: the built HTML is checked for that too.
+    """
+    require(site_dir, docname)
+    html = (site_dir / f"{docname}.html").read_text(encoding="utf-8")
+    assert '$<span class="math' not in html, f"{docname}: a formula wrapped in literal $ signs"
+    visit.goto(f"{docname}.html")
+    prose = visit.page.evaluate(VISIBLE_PROSE)
+    dollars = [prose[max(0, m.start() - 30):m.end() + 30] for m in re.finditer(r"\$", prose)]
+    assert not dollars, f"{docname}: literal $ in the page: {dollars[:5]}"
+
+
+HASHED_NAME = re.compile(r"[0-9a-f]{16,}|\.(svg|png|jpe?g)$|_images/")
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_figures_have_meaningful_alt_text(visit, site_dir, docname):
+    """Every figure of a code cell has alt text that describes it, not its hashed file name."""
+    require(site_dir, docname)
+    visit.goto(f"{docname}.html")
+    images = visit.page.eval_on_selector_all(
+        "main .cell_output img", "imgs => imgs.map(i => [i.getAttribute('src'), i.getAttribute('alt') || ''])")
+    bad = [(src, alt) for src, alt in images if len(alt) < 8 or HASHED_NAME.search(alt)]
+    assert not bad, f"{docname}: figures without meaningful alt text: {bad}"
+
+
+DIAGRAM_PAGES = ["chapters/02_linear-networks/linear-regression", "chapters/03_multilayer-perceptrons/mlp",
+                 "chapters/03_multilayer-perceptrons/dropout", "chapters/03_multilayer-perceptrons/backprop"]
+
+
+@pytest.mark.parametrize("docname", DIAGRAM_PAGES)
+def test_diagrams_show_a_caption_not_their_code(visit, site_dir, docname):
+    """The matplotlib code that draws a network or computation-graph diagram is folded away
+    (a toggle shows it), and the diagram has a numbered caption."""
+    require(site_dir, docname)
+    visit.goto(f"{docname}.html")
+    page = visit.page
+    figures = page.locator("main .cell_output figure")
+    assert figures.count() >= 1, f"{docname}: no captioned figure"
+    for i in range(figures.count()):
+        caption = figures.nth(i).locator("figcaption")
+        assert caption.is_visible() and caption.inner_text().strip(), f"{docname}: figure {i} has no caption"
+    # Every long code cell that draws a figure is hidden behind a toggle.
+    long_inputs = page.eval_on_selector_all(
+        "main div.cell", """cells => cells.filter(c => c.querySelector('.cell_output img'))
+            .map(c => { const pre = c.querySelector('.cell_input pre');
+                        return pre ? [pre.innerText.split('\\n').length, pre.offsetParent !== null] : [0, false]; })
+            .filter(([lines, shown]) => lines > 15 && shown)""")
+    assert not long_inputs, f"{docname}: long plotting code shown: {long_inputs}"
+    if docname.endswith("backprop"):
+        figures.first.scroll_into_view_if_needed()
+        page.evaluate("y => window.scrollBy(0, y)", -150)
+        visit.screenshot("diagram-page.png")
+    assert not visit.problems(), "\n".join(visit.problems())
+
+
+def test_install_cell_is_not_shown(site_dir):
+    """The first cell of every notebook (it installs d2lcore in Colab) is left out of the pages."""
+    shown = [name for name in PAGES if "find_spec" in (site_dir / f"{name}.html").read_text(encoding="utf-8")]
+    assert not shown, f"pages that show the install cell: {shown}"
+
+
+def test_footer_credits_sources_and_licences(visit):
+    """Every page's footer credits d2l-zh and the data sets and names the licences."""
+    visit.goto(f"{NOTEBOOK_PAGE}.html")
+    footer = visit.page.locator("footer").all_inner_texts()
+    text = " ".join(footer)
+    for needed in ("d2l-zh", "CC BY-SA 4.0", "MIT", "Fashion-MNIST", "Ames", "De Cock"):
+        assert needed in text, f"the footer does not mention {needed!r}: {text!r}"
+    assert visit.page.locator("footer a[href='https://github.com/d2l-ai/d2l-zh']").count() >= 1
