@@ -4,18 +4,43 @@
 use, with the same names and signatures, written for current torch, NumPy,
 pandas and matplotlib. Importing it loads only torch and matplotlib;
 torchvision and pandas are imported by the functions that need them.
+
+Modules by concern: ``data`` (synthetic data, batching, Fashion-MNIST), ``functional``
+(softmax, losses, dropout), ``training`` (model, optimiser, metrics, training loops),
+``plotting``, ``devices``, ``housing`` (Ames house prices), ``reproducibility``
+(seeding, notebook setup) and ``compat`` (d2l's tensor aliases).
 """
-from .compat import *  # noqa: F401,F403  (d2l's tensor aliases and d2l.plt)
-from .data import (TensorLoader, fashion_mnist_tensors, find_fashion_mnist,
-                   get_dataloader_workers, get_fashion_mnist_labels, load_array,
-                   load_data_fashion_mnist, synthetic_data)
+from . import compat
+from .compat import *  # noqa: F403  (d2l's tensor aliases and d2l.plt; listed in compat.__all__)
+from .data import (TensorLoader, fashion_mnist_tensors, find_fashion_mnist, get_dataloader_workers,
+                   get_fashion_mnist_labels, load_array, load_data_fashion_mnist, synthetic_data)
 from .devices import num_gpus, try_all_gpus, try_gpu
-from .functional import cross_entropy, dropout_layer, log_softmax, softmax
+from .functional import cross_entropy, dropout_layer, log_softmax, softmax, squared_loss
 from .housing import load_house_prices
 from .plotting import Animator, plot, set_axes, set_figsize, show_images, use_svg_display
-from .training import (TrainResult, TrainingCheckError, accuracy, evaluate_accuracy,
-                       evaluate_loss, linreg, predict_ch3, sgd, squared_loss, train_ch3,
-                       train_epoch_ch3)
-from .utils import Accumulator, Timer, notebook_setup, seed_all
+from .reproducibility import notebook_setup, seed_all
+from .training import (Accumulator, Timer, TrainResult, TrainingCheckError, accuracy, evaluate_accuracy,
+                       evaluate_loss, linreg, predict_ch3, sgd, train_ch3, train_epoch_ch3)
 
 __version__ = "0.1.0"
+
+__all__ = [
+    # data
+    "TensorLoader", "fashion_mnist_tensors", "find_fashion_mnist", "get_dataloader_workers",
+    "get_fashion_mnist_labels", "load_array", "load_data_fashion_mnist", "synthetic_data",
+    # devices
+    "num_gpus", "try_all_gpus", "try_gpu",
+    # functional
+    "cross_entropy", "dropout_layer", "log_softmax", "softmax", "squared_loss",
+    # housing
+    "load_house_prices",
+    # plotting
+    "Animator", "plot", "set_axes", "set_figsize", "show_images", "use_svg_display",
+    # reproducibility
+    "notebook_setup", "seed_all",
+    # training
+    "Accumulator", "Timer", "TrainResult", "TrainingCheckError", "accuracy", "evaluate_accuracy",
+    "evaluate_loss", "linreg", "predict_ch3", "sgd", "train_ch3", "train_epoch_ch3",
+    # compat: d2l's tensor aliases and d2l.plt
+    *compat.__all__,
+]

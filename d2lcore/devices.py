@@ -1,6 +1,4 @@
 """Choosing where tensors live: d2l's ``try_gpu`` and ``try_all_gpus``."""
-from typing import List
-
 import torch
 
 from . import _checks
@@ -12,14 +10,14 @@ def num_gpus() -> int:
 
 
 def try_gpu(i: int = 0) -> torch.device:
-    """Return ``cuda:i`` if that GPU exists, otherwise the CPU."""
+    """Return ``cuda:i`` if that GPU exists, otherwise the CPU. Defined in 4.6 use-gpu."""
     i = _checks.non_negative_int("i", i)
     if num_gpus() >= i + 1:
         return torch.device(f"cuda:{i}")
     return torch.device("cpu")
 
 
-def try_all_gpus() -> List[torch.device]:
-    """Return every available GPU, or ``[cpu]`` when there is none."""
+def try_all_gpus() -> list[torch.device]:
+    """Return every available GPU, or ``[cpu]`` when there is none. Defined in 4.6 use-gpu."""
     devices = [torch.device(f"cuda:{i}") for i in range(num_gpus())]
     return devices if devices else [torch.device("cpu")]

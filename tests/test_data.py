@@ -33,14 +33,19 @@ def fake_fashion_mnist(folder: Path, n_train: int = 30, n_test: int = 10) -> Non
 
 @pytest.fixture
 def only_fake_data(tmp_path, monkeypatch):
-    """Point every search location at empty folders, then return the $D2LCORE_DATA folder."""
+    """Point every search location at empty folders, then return the $D2LCORE_DATA folder.
+
+    The fake set has 30 training and 10 test images instead of 60,000 and 10,000.
+    """
     monkeypatch.setattr(d2l_data, "REPO_DATA_DIR", tmp_path / "repo-data")
     monkeypatch.setattr(d2l_data, "DEBIAN_DIR", tmp_path / "debian")
+    monkeypatch.setattr(d2l_data, "FASHION_MNIST_SIZES", {"train": 30, "test": 10})
     env_dir = tmp_path / "env"
     env_dir.mkdir()
     monkeypatch.setenv("D2LCORE_DATA", str(env_dir))
-    monkeypatch.setattr(d2l_data, "_CACHE", {})
-    return env_dir
+    d2l_data.clear_cache()
+    yield env_dir
+    d2l_data.clear_cache()
 
 
 def test_synthetic_data_follows_the_linear_model():
@@ -135,10 +140,10 @@ def test_fashion_mnist_matches_the_file_bytes(only_fake_data):
 def test_fashion_mnist_torchvision_layout_and_uncompressed(only_fake_data):
     raw_dir = only_fake_data / "FashionMNIST" / "raw"
     raw_dir.mkdir(parents=True)
-    for prefix, n in (("train", 5), ("t10k", 3)):
+    for prefix, n in (("train", 30), ("t10k", 10)):
         write_idx(raw_dir / f"{prefix}-images-idx3-ubyte", np.zeros((n, 28, 28)), compress=False)
         write_idx(raw_dir / f"{prefix}-labels-idx1-ubyte", np.zeros(n), compress=False)
-    train_iter, _ = d2l.load_data_fashion_mnist(2)
+    train_iter, _ = d2l.load_data_fashion_mnist(10)
     assert len(train_iter) == 3
 
 
@@ -175,13 +180,39 @@ def test_missing_dataset_names_all_three_ways(only_fake_data, monkeypatch):
     message = str(info.value)
     assert "network is unreachable" in message
     assert "D2LCORE_DATA" in message
-    assert "data/" in message
+    assert str(d2l_data.REPO_DATA_DIR) in message
     assert "apt-get install dataset-fashion-mnist" in message
+
+
+def test_missing_dataset_without_torchvision_says_how_to_install_it(only_fake_data, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_torchvision(name, *args, **kwargs):
+        if name == "torchvision" or name.startswith("torchvision."):
+            raise ModuleNotFoundError("No module named 'torchvision'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_torchvision)
+    with pytest.raises(FileNotFoundError) as info:
+        d2l.load_data_fashion_mnist(256)
+    message = str(info.value)
+    assert "pip install torchvision" in message and "d2lcore[data]" in message
+    assert "With network access they are downloaded" not in message  # no false promise
+
+
+def test_data_folder_is_named_for_what_it_is(monkeypatch):
+    """In a checkout it is the book's data/ folder; installed, it is a cache in the home folder."""
+    monkeypatch.setattr(d2l_data, "REPO_DATA_DIR", d2l_data._CHECKOUT / "data")
+    assert d2l_data._data_dir_name() == "the book's data/ folder"
+    monkeypatch.setattr(d2l_data, "REPO_DATA_DIR", Path.home() / ".cache" / "d2lcore")
+    assert "data/ folder" not in d2l_data._data_dir_name()
 
 
 def test_data_env_pointing_nowhere_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv("D2LCORE_DATA", str(tmp_path / "missing"))
-    monkeypatch.setattr(d2l_data, "_CACHE", {})
+    d2l_data.clear_cache()
     with pytest.raises(FileNotFoundError, match="D2LCORE_DATA is set to .*missing, which is not a folder"):
         d2l.load_data_fashion_mnist(8)
 
@@ -230,3 +261,114 @@ def test_real_fashion_mnist_has_the_published_sizes():
     assert train_X.shape == (60000, 1, 28, 28) and test_X.shape == (10000, 1, 28, 28)
     assert torch.bincount(train_y).tolist() == [6000] * 10
     assert torch.bincount(test_y).tolist() == [1000] * 10
+
+
+def test_unshuffled_batches_are_copies_not_views_of_the_data():
+    """A model that edits its input in place must not change the caller's tensors."""
+    X, y = torch.arange(12.0).reshape(6, 2), torch.arange(6)
+    original = X.clone()
+    for Xb, _ in d2l.load_array((X, y), 4, is_train=False):
+        Xb -= 100  # what `X -= mean` inside forward does
+    assert torch.equal(X, original)
+
+
+def test_an_in_place_net_cannot_corrupt_the_cached_test_set(only_fake_data):
+    """Repeated evaluation gives the same accuracy; the cached images stay as read."""
+    fake_fashion_mnist(only_fake_data)
+    _, test_iter = d2l.load_data_fashion_mnist(4)
+    before = d2l.fashion_mnist_tensors()[2].clone()
+
+    def net(X):
+        X -= 0.286  # a learner's in-place normalisation
+        return X.reshape(len(X), -1)[:, :10]
+
+    accs = [d2l.evaluate_accuracy(net, test_iter) for _ in range(3)]
+    assert accs[0] == accs[1] == accs[2]
+    assert torch.equal(d2l.fashion_mnist_tensors()[2], before)
+
+
+def test_train_files_replaced_by_test_files_are_named(only_fake_data):
+    fake_fashion_mnist(only_fake_data)
+    for kind in ("images-idx3", "labels-idx1"):
+        src = only_fake_data / f"t10k-{kind}-ubyte.gz"
+        (only_fake_data / f"train-{kind}-ubyte.gz").write_bytes(src.read_bytes())
+    with pytest.raises(ValueError, match=r"train-images-idx3-ubyte.gz holds 10 images, but the train "
+                                         r"set has 30 \(that is the size of the test set"):
+        d2l.load_data_fashion_mnist(8)
+
+
+def test_a_label_outside_0_to_9_is_named(only_fake_data):
+    fake_fashion_mnist(only_fake_data)
+    labels = np.arange(10) % 10
+    labels[3] = 200
+    write_idx(only_fake_data / "t10k-labels-idx1-ubyte.gz", labels)
+    with pytest.raises(ValueError, match="t10k-labels-idx1-ubyte.gz has label 200 at position 3"):
+        d2l.load_data_fashion_mnist(8)
+
+
+def test_images_of_the_wrong_size_are_named(only_fake_data):
+    fake_fashion_mnist(only_fake_data)
+    write_idx(only_fake_data / "t10k-images-idx3-ubyte.gz", np.zeros((10, 32, 32)))
+    with pytest.raises(ValueError, match="holds images of 32x32 pixels, not 28x28"):
+        d2l.load_data_fashion_mnist(8)
+
+
+def test_env_folder_with_three_of_four_files_names_the_missing_one(only_fake_data, monkeypatch):
+    fake_fashion_mnist(only_fake_data)
+    (only_fake_data / "t10k-labels-idx1-ubyte.gz").unlink()
+    complete = only_fake_data.parent / "debian"
+    fake_fashion_mnist(complete)  # another full copy: it must not be used silently
+    monkeypatch.setattr(d2l_data, "DEBIAN_DIR", complete)
+    with pytest.raises(FileNotFoundError, match=r"holds 3 of the 4 Fashion-MNIST files; "
+                                                r"missing: t10k-labels-idx1-ubyte\[.gz\]"):
+        d2l.load_data_fashion_mnist(8)
+
+
+def test_flipped_byte_inside_gzip_is_named(only_fake_data):
+    fake_fashion_mnist(only_fake_data)
+    path = only_fake_data / "train-labels-idx1-ubyte.gz"
+    raw = bytearray(path.read_bytes())
+    start = raw.index(0, 10) + 1  # the deflate stream begins after the stored file name
+    raw[start + 2] ^= 0xFF  # a damaged code table: zlib.error, not a CRC mismatch
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=r"train-labels-idx1-ubyte.gz is corrupted or truncated \(error: "):
+        d2l.load_data_fashion_mnist(8)
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root reads any file")
+def test_unreadable_file_is_a_permission_error_not_corruption(only_fake_data):
+    fake_fashion_mnist(only_fake_data)
+    path = only_fake_data / "train-labels-idx1-ubyte.gz"
+    path.chmod(0)
+    try:
+        with pytest.raises(PermissionError, match="cannot be read .permission denied.") as info:
+            d2l.load_data_fashion_mnist(8)
+        assert "delete" not in str(info.value)
+    finally:
+        path.chmod(0o644)
+
+
+def test_permission_error_message_names_the_fix(only_fake_data, monkeypatch):
+    """The same check where the tests run as root: opening the file is refused."""
+    fake_fashion_mnist(only_fake_data)
+    real_open = gzip.open
+
+    def refuse(path, *args, **kwargs):
+        if "train-labels" in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(d2l_data.gzip, "open", refuse)
+    with pytest.raises(PermissionError, match=r"train-labels-idx1-ubyte.gz cannot be read "
+                                              r"\(permission denied\); make it readable") as info:
+        d2l.load_data_fashion_mnist(8)
+    assert "delete" not in str(info.value)
+
+
+def test_clear_cache_makes_the_next_load_read_the_files_again(only_fake_data):
+    fake_fashion_mnist(only_fake_data)
+    first = d2l.fashion_mnist_tensors()
+    assert d2l.fashion_mnist_tensors() is first  # cached
+    d2l_data.clear_cache()
+    again = d2l.fashion_mnist_tensors()
+    assert again is not first and torch.equal(again[0], first[0])

@@ -1,4 +1,6 @@
-"""d2lcore.functional against torch's own softmax, log_softmax, cross_entropy and dropout."""
+"""d2lcore.functional against torch's own softmax, log_softmax, cross_entropy, squared_loss and dropout."""
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -26,15 +28,19 @@ def test_softmax_is_finite_and_matches_torch(logits):
 
 @settings(max_examples=200, deadline=None)
 @given(logit_arrays, st.data())
-def test_cross_entropy_is_finite_and_matches_torch(logits, data):
+def test_cross_entropy_of_probabilities_matches_torch(logits, data):
+    """d2l.cross_entropy takes probabilities, as the scratch section teaches."""
     logits = torch.from_numpy(logits)
     y = torch.tensor(data.draw(st.lists(st.integers(0, logits.shape[1] - 1),
                                         min_size=len(logits), max_size=len(logits))))
-    ours = d2l.cross_entropy(logits, y)
-    assert torch.isfinite(ours).all()
-    ref = F.cross_entropy(logits, y, reduction="none")
-    scale = float(logits.abs().max()) + 1
-    torch.testing.assert_close(ours, ref, rtol=1e-5, atol=1e-6 * scale)
+    probs = torch.softmax(logits.double(), dim=1)
+    ours = d2l.cross_entropy(probs, y)
+    ref = F.nll_loss(torch.log(probs), y, reduction="none")
+    torch.testing.assert_close(ours, ref, rtol=1e-12, atol=0)
+    # where no probability underflows to 0, it equals torch's cross-entropy of the logits
+    finite = torch.isfinite(ours)
+    torch.testing.assert_close(ours[finite], F.cross_entropy(logits.double(), y, reduction="none")[finite],
+                               rtol=1e-6, atol=1e-9)
 
 
 def test_log_softmax_matches_torch_where_naive_formula_overflows():
@@ -44,12 +50,29 @@ def test_log_softmax_matches_torch_where_naive_formula_overflows():
     torch.testing.assert_close(d2l.log_softmax(logits), torch.log_softmax(logits, dim=1))
 
 
-def test_cross_entropy_of_probabilities_from_d2l_notebooks():
-    # d2l's notebook form -log(y_hat[range(n), y]) on softmax output equals ours on logits.
-    logits = torch.randn(5, 4)
-    y = torch.tensor([0, 3, 1, 2, 3])
-    y_hat = torch.softmax(logits, dim=1)
-    torch.testing.assert_close(d2l.cross_entropy(logits, y), -torch.log(y_hat[range(5), y]))
+def test_cross_entropy_is_the_notebook_formula():
+    y_hat = torch.tensor([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5]])
+    y = torch.tensor([0, 2])
+    torch.testing.assert_close(d2l.cross_entropy(y_hat, y), -torch.log(torch.tensor([0.1, 0.5])))
+
+
+def test_cross_entropy_refuses_logits_and_says_what_to_use():
+    logits = torch.tensor([[2.0, -1.0, 0.5]])
+    with pytest.raises(ValueError, match=r"cross_entropy takes probabilities.*nn.CrossEntropyLoss"):
+        d2l.cross_entropy(logits, torch.tensor([0]))
+    with pytest.raises(ValueError, match="takes probabilities"):  # non-negative scores, not normalised
+        d2l.cross_entropy(torch.tensor([[2.0, 1.0, 0.5]]), torch.tensor([0]))
+
+
+def test_cross_entropy_lets_nan_through_so_training_can_name_divergence():
+    y_hat = torch.tensor([[float("nan")] * 3, [0.2, 0.3, 0.5]])
+    loss = d2l.cross_entropy(y_hat, torch.tensor([0, 2]))
+    assert torch.isnan(loss[0]) and float(loss[1]) == pytest.approx(-math.log(0.5))
+
+
+def test_cross_entropy_names_one_hot_labels():
+    with pytest.raises(ValueError, match=r"one-hot labels pass y.argmax\(dim=1\)"):
+        d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.eye(3)[:2])
 
 
 @pytest.mark.parametrize("bad", [torch.zeros(3), torch.zeros(2, 3, 4)])
@@ -60,9 +83,9 @@ def test_softmax_rejects_non_matrices(bad):
 
 def test_cross_entropy_rejects_mismatched_or_out_of_range_labels():
     with pytest.raises(ValueError, match="vector of 2 labels"):
-        d2l.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 1, 2]))
+        d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, 1, 2]))
     with pytest.raises(ValueError, match=r"labels in y must lie in \[0, 2\]"):
-        d2l.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 3]))
+        d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, 3]))
 
 
 def test_dropout_extremes_and_expectation():

@@ -98,9 +98,9 @@ def same_softmax(ours, theirs):
 
 
 def same_cross_entropy(ours, theirs):
-    # notebooks follow d2l: cross_entropy(probabilities, y); d2lcore takes logits
-    logits, y = _logits(), torch.tensor([0, 4, 2, 1, 3, 0])
-    torch.testing.assert_close(ours(torch.softmax(logits, dim=1), y), theirs(logits, y))
+    # one meaning in the book and in d2lcore: cross_entropy(probabilities, y), one loss per example
+    probs, y = torch.softmax(_logits(), dim=1), torch.tensor([0, 4, 2, 1, 3, 0])
+    torch.testing.assert_close(ours(probs, y), theirs(probs, y))
 
 
 def same_log_softmax(ours, theirs):

@@ -143,3 +143,32 @@ def test_animator_in_jupyter_updates_one_figure_in_place():
 
 def test_animator_in_jupyter_without_animation_shows_one_final_figure():
     assert _run_in_kernel("0") == ["display_data"]
+
+
+@pytest.mark.parametrize("figsize", [(float("nan"), 2), (3, float("inf")), (3,), "3x2", (True, 2)])
+def test_set_figsize_rejects_sizes_that_would_fail_later(figsize):
+    with pytest.raises(ValueError, match="figsize must be .width, height. in inches"):
+        d2l.set_figsize(figsize)
+
+
+def test_animator_with_more_curves_than_formats_is_an_error_not_a_dropped_curve():
+    animator = d2l.Animator()  # four default formats
+    with pytest.raises(ValueError, match=r"5 curves but only 4 formats in fmts"):
+        animator.add(1, (1, 2, 3, 4, 5))
+    animator = d2l.Animator(fmts=["-"] * 5)
+    animator.add(1, (1, 2, 3, 4, 5))
+    assert len(animator.axes[0].get_lines()) == 5
+
+
+def test_animator_with_a_legend_per_curve_only():
+    animator = d2l.Animator(legend=["train", "test"])
+    with pytest.raises(ValueError, match=r"3 curves but 2 legend entries"):
+        animator.add(1, (0.1, 0.2, 0.3))
+
+
+def test_animator_accepts_zero_dim_tensors_as_single_values():
+    animator = d2l.Animator()
+    animator.add(torch.tensor(1), torch.tensor(0.5))
+    animator.add(2, (torch.tensor(0.25),))
+    np.testing.assert_allclose(animator.axes[0].get_lines()[0].get_ydata(), [0.5, 0.25])
+    np.testing.assert_allclose(animator.axes[0].get_lines()[0].get_xdata(), [1, 2])
