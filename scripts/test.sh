@@ -4,6 +4,7 @@
 # Usage: bash scripts/test.sh [extra pytest arguments]
 source "$(dirname "$0")/env.sh"
 jobs="${TEST_JOBS:-2}"
+ruff check d2lcore tests scripts benchmarks conftest.py
 python -m pytest -n "$jobs" --dist loadscope "$@"
 bash scripts/build.sh
 python -m pytest -p no:nbval --override-ini addopts= tests/browser
