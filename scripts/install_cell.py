@@ -68,6 +68,9 @@ def update(nb, source: str) -> bool:
     for i in codes:
         if nb.cells[i].execution_count is not None:
             nb.cells[i].execution_count += 1
+        for output in nb.cells[i].outputs:
+            if output.get("execution_count") is not None:
+                output.execution_count += 1
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": [TAG]})
     cell.execution_count = 1
     cell.id = "install-d2lcore"  # a fixed id: re-running this script gives the same file

@@ -50,6 +50,8 @@ def test_notebook_holds_one_clean_run(path):
     for i, cell in enumerate(nb["cells"]):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"cell {i} stored an error"
+            assert out.get("execution_count", cell.get("execution_count")) == cell.get("execution_count"), \
+                f"cell {i}: its result's execution count differs from the cell's"
             assert not (out["output_type"] == "stream" and out["name"] == "stderr"), \
                 f"cell {i} wrote to stderr: {''.join(out['text'])[:200]}"
             assert "execution" not in cell.get("metadata", {}), "timing metadata makes re-runs diff"
