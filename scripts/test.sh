@@ -5,6 +5,7 @@
 source "$(dirname "$0")/env.sh"
 jobs="${TEST_JOBS:-2}"
 ruff check d2lcore tests scripts benchmarks conftest.py
+actionlint  # .github/workflows
 python -m pytest -n "$jobs" --dist loadscope "$@"
 bash scripts/build.sh
 python -m pytest -p no:nbval --override-ini addopts= tests/browser
