@@ -60,6 +60,7 @@ class TensorLoader:
     generator, so ``seed_all`` makes the order reproducible. Every example appears
     exactly once per epoch; the last batch may be smaller. Batches are copies, as a
     ``DataLoader``'s are: a model that edits its input in place cannot change the data set.
+    Returned by ``load_array`` (2.3 linear-regression-concise) and ``load_data_fashion_mnist``.
     """
 
     def __init__(self, tensors: Sequence[torch.Tensor], batch_size: int, shuffle: bool = False,
@@ -209,7 +210,10 @@ def _download(target: Path) -> str:
 
 def find_fashion_mnist(download: bool = True) -> dict[str, Path]:
     """Locate the Fashion-MNIST files: $D2LCORE_DATA, the book's data/ folder (installed: a
-    user cache), Debian's package, else download them with torchvision."""
+    user cache), Debian's package, else download them with torchvision.
+
+    Defined in 2.5 image-classification-dataset, like the loader that uses it.
+    """
     roots = _candidate_roots()
     env_set = bool(os.environ.get(DATA_ENV))
     for i, root in enumerate(roots):
@@ -273,7 +277,7 @@ def fashion_mnist_tensors() -> tuple[torch.Tensor, ...]:
 
     The files are read once per process (per search location) and the tensors cached
     (``clear_cache()`` forgets them). Sizes, image shape and labels are checked against
-    the published data set.
+    the published data set. Defined in 2.5 image-classification-dataset.
     """
     key = tuple(_candidate_roots())
     if key not in _CACHE:

@@ -33,7 +33,10 @@ def _inline_backend() -> bool:
 
 
 def use_svg_display() -> None:
-    """Show figures as SVG in Jupyter, with no date and stable ids (does nothing outside IPython)."""
+    """Show figures as SVG in Jupyter, with no date and stable ids (does nothing outside IPython).
+
+    Defined in 2.1 linear-regression (via ``set_figsize``).
+    """
     plt.rcParams["svg.hashsalt"] = SVG_HASH_SALT
     if _in_ipython():
         from matplotlib_inline import backend_inline
@@ -65,7 +68,10 @@ def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
 def set_axes(axes: Any, xlabel: str | None, ylabel: str | None, xlim: Sequence[float] | None,
              ylim: Sequence[float] | None, xscale: str, yscale: str,
              legend: Sequence[str] | None) -> None:
-    """Set labels, limits, scales and legend of a matplotlib ``axes``, and draw a grid."""
+    """Set labels, limits, scales and legend of a matplotlib ``axes``, and draw a grid.
+
+    Defined in 2.1 linear-regression (used by ``plot``).
+    """
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.set_xscale(xscale)
