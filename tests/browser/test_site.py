@@ -55,6 +55,9 @@ SEARCHES = [  # query, the page that must be among the first results
     # whole terms from _static/jieba-terms.txt, which jieba alone splits into parts
     ("过拟合", "chapters/03_multilayer-perceptrons/underfit-overfit"),
     ("反向传播", "chapters/03_multilayer-perceptrons/backprop"),
+    # typed without the book's spaces (_static/search-zh.js splits them)
+    ("softmax回归", "chapters/02_linear-networks/softmax-regression"),
+    ("K折交叉验证", "chapters/03_multilayer-perceptrons/underfit-overfit"),
 ]
 TOP_RESULTS = 5
 
@@ -333,3 +336,26 @@ def test_footer_credits_sources_and_licences(visit):
     for needed in ("d2l-zh", "CC BY-SA 4.0", "MIT", "Fashion-MNIST", "Ames", "De Cock"):
         assert needed in text, f"the footer does not mention {needed!r}: {text!r}"
     assert visit.page.locator("footer a[href='https://github.com/d2l-ai/d2l-zh']").count() >= 1
+
+
+SNIPPET_QUERIES = ["梯度", "权重衰减", "softmax"]
+# The download menu's labels, the table of contents' heading, TeX delimiters and commands.
+SNIPPET_NOISE = re.compile(r"^\W*(\.ipynb|\.pdf|目录|Contents)|\\\(|\\\)|\\\[|\\mathbf|\\frac")
+
+
+@pytest.mark.parametrize("query", SNIPPET_QUERIES)
+def test_search_snippets_show_the_text(visit, query):
+    """A result's snippet is the page's text around the query: no menu labels, no table of
+    contents, no TeX source."""
+    search_results(visit, query)
+    page = visit.page
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results ul.search li p.context').length > 0",
+        timeout=30_000)
+    snippets = page.eval_on_selector_all("#search-results ul.search li p.context",
+                                         "ps => ps.map(p => p.innerText.trim())")
+    noisy = [s[:80] for s in snippets if SNIPPET_NOISE.search(s)]
+    assert not noisy, f"search {query!r}: snippets with menu labels, contents or TeX: {noisy}"
+    if query == SNIPPET_QUERIES[0]:
+        visit.screenshot("search-page.png")
+    assert not visit.problems(), "\n".join(visit.problems())
