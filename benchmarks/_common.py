@@ -11,7 +11,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # d2lcore is imported from this checkout, installed or not
@@ -31,7 +31,7 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def machine() -> Dict[str, str]:
+def machine() -> dict[str, str]:
     """What the figures depend on: CPUs, torch and its thread count, Python, the date."""
     return {
         "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
@@ -44,8 +44,8 @@ def machine() -> Dict[str, str]:
     }
 
 
-def alternate(variants: Dict[str, Callable[[], object]], repeats: int,
-              warmup: int = 1) -> Dict[str, List[float]]:
+def alternate(variants: dict[str, Callable[[], object]], repeats: int,
+              warmup: int = 1) -> dict[str, list[float]]:
     """Run each variant ``warmup`` times untimed, then ``repeats`` rounds of all variants in turn.
 
     Returns the wall seconds of every timed run, per variant.
@@ -53,7 +53,7 @@ def alternate(variants: Dict[str, Callable[[], object]], repeats: int,
     for _ in range(warmup):
         for fn in variants.values():
             fn()
-    times: Dict[str, List[float]] = {name: [] for name in variants}
+    times: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(repeats):
         for name, fn in variants.items():
             start = time.perf_counter()
@@ -72,7 +72,7 @@ class Report:
     def __init__(self, title: str, command: str) -> None:
         self.title = title
         self.command = command
-        self.parts: List[str] = []
+        self.parts: list[str] = []
         self.info = machine()
         print(f"== {title}")
         print("   " + ", ".join(f"{k}: {v}" for k, v in self.info.items()))
@@ -94,7 +94,7 @@ class Report:
         print(text)
         self.parts.append(text)
 
-    def write_markdown(self, path: Optional[str]) -> None:
+    def write_markdown(self, path: str | None) -> None:
         if not path:
             return
         head = [f"### {self.title}", "", f"Command: `{self.command}`", "",

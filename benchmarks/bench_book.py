@@ -6,12 +6,14 @@ fresh kernel through ``execute()`` of scripts/execute.py, the command that store
 
     python benchmarks/bench_book.py [NOTEBOOK ...] [--memory] [--nbval] [--jobs 2] [--markdown FILE]
 
-Kernels get the settings of scripts/execute.py: one torch thread each (``--threads N``: N).
+Kernels get the pinned kernel environment of d2lcore/kernel_env.py, as scripts/execute.py
+and the test run give them (``--kernels native``: full-speed kernels, one thread each).
 
 --memory  appends one cell to each copy that prints the kernel's peak resident memory
           (``resource.getrusage(RUSAGE_SELF).ru_maxrss``; DataLoader workers are counted apart);
 --nbval   also times ``python -m pytest chapters -n JOBS --dist loadscope`` (the nbval run of CI,
-          on the real chapters/, which nbval only reads) as a whole.
+          on the real chapters/, which nbval only reads) as a whole, once with pinned and once with
+          native kernels (``D2LCORE_KERNEL_ENV=native``, see conftest.py), one after the other.
 """
 import argparse
 import os
@@ -22,13 +24,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import _common
 from _common import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from execute import execute  # noqa: E402  (scripts/execute.py: how stored outputs are made)
+
+from d2lcore import kernel_env  # noqa: E402
 
 import nbformat  # noqa: E402
 
@@ -60,7 +63,7 @@ def add_memory_cell(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def read_peak_rss(path: Path) -> Optional[Tuple[float, float]]:
+def read_peak_rss(path: Path) -> tuple[float, float] | None:
     """(kernel, largest child) peak RSS in MB, printed by the memory cell; None if it did not run."""
     nb = nbformat.read(path, as_version=4)
     for out in nb.cells[-1].get("outputs", []):
@@ -70,7 +73,7 @@ def read_peak_rss(path: Path) -> Optional[Tuple[float, float]]:
     return None
 
 
-def run_notebooks(chapters: Path, selected: List[str], memory: bool) -> List[Dict]:
+def run_notebooks(chapters: Path, selected: list[str], memory: bool) -> list[dict]:
     paths = sorted(chapters.rglob("*.ipynb"))
     if selected:
         paths = [p for p in paths if any(s in str(p.relative_to(chapters)) for s in selected)]
@@ -91,12 +94,13 @@ def run_notebooks(chapters: Path, selected: List[str], memory: bool) -> List[Dic
     return results
 
 
-def run_nbval(jobs: int) -> Tuple[float, int, str, List[str]]:
+def run_nbval(jobs: int, kernels: str) -> tuple[float, int, str, list[str]]:
     """Wall seconds, exit code, pytest's summary line and the failed tests of the nbval run over chapters/."""
     cmd = [sys.executable, "-m", "pytest", "chapters", "-n", str(jobs), "--dist", "loadscope", "-q"]
-    print("\n$ " + " ".join(cmd[1:]), flush=True)
+    env = dict(os.environ, D2LCORE_KERNEL_ENV=kernels)
+    print(f"\n$ D2LCORE_KERNEL_ENV={kernels} " + " ".join(cmd[1:]), flush=True)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     lines = [l for l in proc.stdout.splitlines() if l.strip()]
     summary = re.sub(r" in [\d.]+s.*", "", lines[-1].strip("= ")) if lines else "no output"
@@ -112,27 +116,35 @@ def main() -> None:
     parser.add_argument("--nbval", action="store_true", help="also time the nbval run of chapters/")
     parser.add_argument("--jobs", type=int, default=2, help="pytest-xdist workers for --nbval (default 2)")
     parser.add_argument("--no-execute", action="store_true", help="skip the execution (with --nbval: only that)")
+    parser.add_argument("--kernels", choices=["pinned", "native"], default="pinned",
+                        help="kernel environment for the execution (default: pinned, as stored outputs)")
     args = _common.parse(parser)
     # kernels find d2lcore in this checkout and use the settings of scripts/execute.py and conftest.py
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    # as scripts/execute.py's main(): final Animator figure only, one torch thread per kernel
-    # (--threads N gives the kernels N threads instead; conftest.py sets 1 for nbval whatever this says)
-    os.environ["D2LCORE_ANIMATE"] = "0"
-    os.environ.pop("MPLBACKEND", None)
-    threads = str(args.threads or 1)
-    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = threads
+    # as scripts/execute.py's main(): the pinned kernel environment (or, with --kernels native,
+    # only the scripted settings and one torch thread per kernel)
+    if args.kernels == "pinned":
+        kernel_env.apply()
+    else:
+        os.environ.update(kernel_env.SCRIPTED, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     report = _common.Report("The book: execute every notebook (scripts/execute.py)", _common.command_line())
-    report.note(f"Kernels run with OMP_NUM_THREADS={threads}.")
+    report.note(f"Executed with {args.kernels} kernels "
+                + ("(" + ", ".join(f"{k}={v}" for k, v in kernel_env.PINNED.items()) + ")."
+                   if args.kernels == "pinned" else "(one torch thread each, full-speed code paths)."))
 
     if not args.no_execute:
         report_execution(report, args)
     if args.nbval:
-        seconds, rc, summary, failed = run_nbval(args.jobs)
-        report.table("The nbval run as a whole", ["command", "wall", "pytest summary"],
-                     [[f"python -m pytest chapters -n {args.jobs} --dist loadscope", f"{seconds:.1f} s",
-                       f"{summary} (exit {rc})"]])
-        if failed:
-            report.note("Failed: " + ", ".join(f"`{f}`" for f in failed))
+        rows, runs = [], {}
+        for kernels in ("native", "pinned"):
+            seconds, rc, summary, failed = runs[kernels] = run_nbval(args.jobs, kernels)
+            rows.append([f"D2LCORE_KERNEL_ENV={kernels} python -m pytest chapters -n {args.jobs} --dist loadscope",
+                         f"{seconds:.1f} s", f"{summary} (exit {rc})"])
+            if failed:
+                report.note(f"Failed ({kernels}): " + ", ".join(f"`{f}`" for f in failed))
+        report.table("The nbval run as a whole, native (before) and pinned (after) kernels, one after the other",
+                     ["command", "wall", "pytest summary"], rows)
+        report.note(f"Pinned / native wall time: {runs['pinned'][0] / runs['native'][0]:.2f}.")
     report.write_markdown(args.markdown)
 
 

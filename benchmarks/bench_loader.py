@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List
+from collections.abc import Callable, Iterable
 
 import _common
 from _common import alternate, fmt_s, median
@@ -51,7 +51,7 @@ def torchvision_dataset(root: Path) -> "torch.utils.data.Dataset":
 def epoch(loader: Iterable) -> int:
     """Draw every batch once; return the number of examples seen (a check that all were drawn)."""
     n = 0
-    for X, y in loader:
+    for _X, y in loader:
         n += y.shape[0]
     return n
 
@@ -62,7 +62,7 @@ def fancy_index_epoch(X: torch.Tensor, y: torch.Tensor) -> int:
     for start in range(0, X.shape[0], BATCH):
         idx = perm[start:start + BATCH]
         Xb, yb = X[idx], y[idx]
-        n += yb.shape[0]
+        n += min(Xb.shape[0], yb.shape[0])
     return n
 
 
@@ -73,7 +73,7 @@ def quiet_worker_warning() -> None:
 
 def d2lcore_first_load() -> None:
     """Parse the IDX files and convert them to tensors, as the first call in a process does."""
-    d2l_data._CACHE.clear()
+    d2l_data.clear_cache()
     d2l.fashion_mnist_tensors()
 
 
@@ -94,7 +94,7 @@ def main() -> None:
         dataset = torchvision_dataset(root)
         d2l_train, _ = d2l.load_data_fashion_mnist(BATCH)
 
-        loaders: Dict[str, Callable[[], Iterable]] = {
+        loaders: dict[str, Callable[[], Iterable]] = {
             "d2lcore load_data_fashion_mnist": lambda: d2l_train,
             f"torchvision + DataLoader(num_workers={args.workers})":
                 lambda: DataLoader(dataset, batch_size=BATCH, shuffle=True, num_workers=args.workers),
@@ -109,7 +109,7 @@ def main() -> None:
         times = alternate(variants, args.repeats, warmup=1)
 
     base = median(times["d2lcore load_data_fashion_mnist"])
-    rows: List[List[str]] = []
+    rows: list[list[str]] = []
     for name, ts in times.items():
         rows.append([name, fmt_s(median(ts)), f"{min(ts):.3f}", f"{max(ts):.3f}", f"{median(ts) / base:.1f}x"])
     report.table(f"One epoch (60,000 images, {len(d2l_train)} batches), median of {args.repeats} "

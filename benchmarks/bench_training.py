@@ -16,7 +16,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from collections.abc import Callable
 
 import _common
 from _common import alternate, fmt_s, median
@@ -29,7 +29,7 @@ from bench_loader import quiet_worker_warning, torchvision_dataset, torchvision_
 BATCH, N_TRAIN, D_IN, D_HID, D_OUT = 256, 60000, 784, 256, 10
 
 
-def make_model() -> Tuple[nn.Module, nn.Module, torch.optim.Optimizer]:
+def make_model() -> tuple[nn.Module, nn.Module, torch.optim.Optimizer]:
     net = nn.Sequential(nn.Flatten(), nn.Linear(D_IN, D_HID), nn.ReLU(), nn.Linear(D_HID, D_OUT))
     loss = nn.CrossEntropyLoss(reduction="none")
     return net, loss, torch.optim.SGD(net.parameters(), lr=0.1)
@@ -86,7 +86,7 @@ def minimal_epoch(net: nn.Module, loss: nn.Module, opt: torch.optim.Optimizer,
 
 
 def minimal_epoch_phases(net: nn.Module, loss: nn.Module, opt: torch.optim.Optimizer,
-                         X: torch.Tensor, y: torch.Tensor) -> Dict[str, float]:
+                         X: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
     """The minimal loop with a clock between its phases; returns the seconds spent in each."""
     spent = dict.fromkeys(["gather (index_select)", "forward + loss", "backward",
                            "optimizer (zero_grad + step)"], 0.0)
@@ -109,7 +109,7 @@ def minimal_epoch_phases(net: nn.Module, loss: nn.Module, opt: torch.optim.Optim
     return spent
 
 
-def matmul_run(m: int, k: int, n: int, target_s: float = 0.2) -> Tuple[Callable[[], None], float]:
+def matmul_run(m: int, k: int, n: int, target_s: float = 0.2) -> tuple[Callable[[], None], float]:
     """A function that repeats ``(m×k) @ (k×n)`` for about ``target_s`` seconds, and its FLOP count."""
     a, b = torch.randn(m, k), torch.randn(k, n)
     torch.matmul(a, b)
@@ -123,7 +123,7 @@ def matmul_run(m: int, k: int, n: int, target_s: float = 0.2) -> Tuple[Callable[
     return run, 2.0 * m * k * n * reps
 
 
-def epoch_matmuls() -> List[Tuple[int, int, int]]:
+def epoch_matmuls() -> list[tuple[int, int, int]]:
     """The (m, k, n) of the matrix products of one training step (forward and backward)."""
     B = BATCH
     return [(B, D_IN, D_HID), (B, D_HID, D_OUT),      # forward: X W1, H W2

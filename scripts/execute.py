@@ -2,7 +2,9 @@
 
 Usage: python scripts/execute.py [--jobs N] [NOTEBOOK ...]   (default: every notebook under chapters/)
 
---jobs N executes N notebooks at once (each kernel uses one torch thread, as in the test run).
+--jobs N executes N notebooks at once. Kernels run in the pinned kernel environment of
+d2lcore/kernel_env.py (one thread, portable code paths), as in the test run, so the stored bits
+are the same on any x86-64 CPU.
 
 This is how stored outputs are produced; nbval later re-executes and compares them.
 Timing metadata is not recorded, so re-running an unchanged notebook leaves no git diff.
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from d2lcore import kernel_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,11 +47,10 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--jobs", "-j", type=int, default=1, help="notebooks executed at once")
     args = parser.parse_args()
-    # The same settings as the test run (conftest.py): final Animator figure only, one torch thread.
-    os.environ["D2LCORE_ANIMATE"] = "0"
-    os.environ["OMP_NUM_THREADS"] = "1"
-    os.environ["MKL_NUM_THREADS"] = "1"
-    os.environ.pop("MPLBACKEND", None)  # the kernel picks matplotlib-inline itself
+    exact, reason = kernel_env.exactness()
+    if not exact:
+        parser.exit(1, f"execute.py stores outputs that must reproduce bit for bit; {reason}\n")
+    kernel_env.apply()  # the same kernel environment as the test run (conftest.py)
     paths = args.notebooks or sorted((ROOT / "chapters").rglob("*.ipynb"))
     paths = [p.resolve() for p in paths if ".ipynb_checkpoints" not in p.parts]
     start = time.perf_counter()

@@ -1,0 +1,85 @@
+"""The pinned kernel environment gives the same bits on another x86-64 CPU.
+
+``tests/portability_workload.py`` (seeded, scaled-down linear, softmax, MLP and dropout training
+steps, Ames preprocessing with Adam and log-RMSE, exp/log/softmax on tensors and arrays) runs four
+times at once: on this CPU and on an emulated Nehalem (``qemu-x86_64 -cpu Nehalem``: SSE4.2, no AVX,
+no FMA; Debian's ``qemu-user``), each with and without ``d2lcore.kernel_env.PINNED``. Pinned, every
+result must agree bit for bit; unpinned, the training results must differ, which shows that the
+comparison can fail and that the pinned settings are what makes it pass.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from d2lcore import kernel_env
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKLOAD = ROOT / "tests" / "portability_workload.py"
+EMULATED_CPU = "Nehalem"  # the oldest CPU NumPy 2.4's x86-64-v2 baseline runs on
+TRAINING = ("softmax regression (scratch)", "softmax regression (concise)", "MLP",
+            "dropout (scratch)", "dropout (concise, Xavier)")
+
+exact, reason = kernel_env.exactness()
+pytestmark = pytest.mark.skipif(not exact, reason=reason)
+
+
+def _environ(pinned: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in kernel_env.PINNED}
+    return kernel_env.pinned_environ(env) if pinned else env
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[tuple[str, bool], dict]:
+    """{(cpu, pinned): the workload's output}, the four runs started together."""
+    qemu = shutil.which("qemu-x86_64")
+    if qemu is None:
+        message = "qemu-x86_64 not found: apt-get install qemu-user (.ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    commands = {("native", True): [sys.executable, str(WORKLOAD)],
+                ("native", False): [sys.executable, str(WORKLOAD)],
+                ("emulated", True): [qemu, "-cpu", EMULATED_CPU, sys.executable, str(WORKLOAD)],
+                ("emulated", False): [qemu, "-cpu", EMULATED_CPU, sys.executable, str(WORKLOAD)]}
+    procs = {key: subprocess.Popen(cmd, env=_environ(key[1]), cwd=ROOT, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for key, cmd in commands.items()}
+    results = {}
+    for key, proc in procs.items():
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, f"workload failed on {key}:\n{err[-3000:]}"
+        results[key] = json.loads(out.strip().splitlines()[-1])
+    return results
+
+
+def test_pinned_bits_agree_on_an_emulated_older_cpu(runs):
+    native, emulated = runs[("native", True)], runs[("emulated", True)]
+    assert native["capability"] == emulated["capability"] == "DEFAULT"
+    differ = [name for name in native["results"]
+              if native["results"][name] != emulated["results"].get(name)]
+    assert not differ, (f"with the pinned kernel environment these results differ between this CPU "
+                        f"and an emulated {EMULATED_CPU}: {differ}")
+    assert len(native["results"]) >= 14  # every kind of work ran
+
+
+def test_unpinned_bits_differ_so_the_comparison_can_fail(runs):
+    native, emulated = runs[("native", False)], runs[("emulated", False)]
+    if native["capability"] == "DEFAULT":
+        pytest.skip("this CPU has neither AVX2 nor AVX-512: unpinned, it runs the same kernels "
+                    "as the emulated CPU")
+    same = [name for name in TRAINING if native["results"][name] == emulated["results"][name]]
+    assert not same, (f"unpinned, these training results still agree with the emulated CPU, so the "
+                      f"pinned comparison above proves nothing for them: {same}")
+
+
+def test_pinning_changes_this_cpus_results(runs):
+    # The same workload on the same CPU: the pinned settings select other code paths.
+    pinned, unpinned = runs[("native", True)], runs[("native", False)]
+    if unpinned["capability"] == "DEFAULT":
+        pytest.skip("this CPU has neither AVX2 nor AVX-512")
+    assert any(pinned["results"][name] != unpinned["results"][name] for name in TRAINING)
