@@ -132,3 +132,33 @@ def test_checks_and_diagram_code_stay_out_of_the_readers_way(path):
                 assert "hide-input" in tags, f"cell {i}: {len(source.splitlines())} lines of plotting code shown"
                 caption = cell["metadata"]["mystnb"].get("figure", {}).get("caption", "")
                 assert caption, f"cell {i}: a diagram without a caption (metadata mystnb.figure.caption)"
+
+
+# Code the pinned kernel environment cannot make portable (d2lcore/kernel_env.py): NumPy's matrix
+# products (OpenBLAS picks its kernel by CPU) and the unfused Adam (MKL's vector square roots).
+NUMPY_MATMUL = re.compile(r"\bnp\.(dot|matmul|inner|einsum|tensordot|linalg)\b")
+ADAM_CALL = re.compile(r"optim\.Adam(W)?\(")
+
+
+def _call_text(source: str, start: int) -> str:
+    """The text of the call whose opening parenthesis ends at ``start``, up to its closing one."""
+    depth = 1
+    for end in range(start, len(source)):
+        depth += {"(": 1, ")": -1}.get(source[end], 0)
+        if depth == 0:
+            return source[start:end]
+    return source[start:]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_code_has_portable_bits(path):
+    problems = []
+    for i, cell in enumerate(_load(path)["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        source = _source(cell)
+        problems += [f"cell {i}: {m.group(0)}: multiply matrices in torch, not NumPy"
+                     for m in NUMPY_MATMUL.finditer(source)]
+        problems += [f"cell {i}: {m.group(0)}: pass fused=True" for m in ADAM_CALL.finditer(source)
+                     if "fused=True" not in _call_text(source, m.end())]
+    assert not problems, "outputs would depend on the CPU: " + "; ".join(problems)
