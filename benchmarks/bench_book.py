@@ -128,11 +128,10 @@ def main() -> None:
     else:
         os.environ.update(kernel_env.SCRIPTED, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     report = _common.Report("The book: execute every notebook (scripts/execute.py)", _common.command_line())
-    report.note(f"Executed with {args.kernels} kernels "
-                + ("(" + ", ".join(f"{k}={v}" for k, v in kernel_env.PINNED.items()) + ")."
-                   if args.kernels == "pinned" else "(one torch thread each, full-speed code paths)."))
-
     if not args.no_execute:
+        report.note(f"Executed with {args.kernels} kernels "
+                    + ("(" + ", ".join(f"{k}={v}" for k, v in kernel_env.PINNED.items()) + ")."
+                       if args.kernels == "pinned" else "(one torch thread each, full-speed code paths)."))
         report_execution(report, args)
     if args.nbval:
         rows, runs = [], {}
