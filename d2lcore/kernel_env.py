@@ -1,7 +1,8 @@
 """The pinned kernel environment: the same floating-point bits on every x86-64 CPU.
 
-PyTorch's CPU kernels (ATen), MKL's matrix products, NumPy's ufuncs and glibc's ``exp``/``log``
-each pick a code path by instruction set (SSE4, AVX2, FMA, AVX-512). The paths agree to within
+PyTorch's CPU kernels (ATen), MKL's matrix products, NumPy's ufuncs, OpenBLAS (NumPy's matrix
+products, which matplotlib uses to place a figure's contents) and glibc's ``exp``/``log`` each
+pick a code path by instruction set (SSE4, AVX2, FMA, AVX-512). The paths agree to within
 rounding but not bit for bit, and ten epochs of SGD carry a last-bit difference into the third
 decimal of an accuracy. The variables in :data:`PINNED` select one portable path in each library,
 so an AVX2 laptop, an AVX-512 server and an emulated older CPU compute identical bits (checked by
@@ -15,17 +16,13 @@ and ``python -m d2lcore.kernel_env COMMAND ...`` runs a command under it, for ex
 Interactive kernels otherwise run at full speed, with results that may differ from the page in
 the last digits.
 
-Two things cannot be pinned by the environment, and the notebooks avoid them:
+One thing cannot be pinned by the environment, and the notebooks avoid it: ``torch.sqrt`` of a
+float tensor with more than one element is computed by MKL's vector maths library, whose results
+differ between an emulated and a real CPU even under ``MKL_CBWR``; ``torch.optim.Adam`` takes such
+square roots unless ``fused=True``, whose kernel is ATen's own. Notebooks use
+``Adam(..., fused=True)``.
 
-- NumPy's matrix products (``np.dot``, ``@``): OpenBLAS chooses its kernel by CPU, and the
-  machines that run the book may set ``OPENBLAS_CORETYPE`` themselves. Notebooks multiply
-  matrices in torch (MKL, pinned above).
-- ``torch.sqrt`` of a float tensor with more than one element is computed by MKL's vector
-  maths library, whose results differ between an emulated and a real CPU even under
-  ``MKL_CBWR``; ``torch.optim.Adam`` takes such square roots unless ``fused=True``, whose
-  kernel is ATen's own. Notebooks use ``Adam(..., fused=True)``.
-
-``tests/test_notebooks.py`` checks both. Bits are promised for x86-64 Linux only; see
+``tests/test_notebooks.py`` checks it. Bits are promised for x86-64 Linux only; see
 :func:`exactness`.
 """
 import os
@@ -44,6 +41,11 @@ PINNED: dict[str, str] = {
     "MKL_CBWR": "COMPATIBLE",
     # NumPy's baseline (x86-64-v2) loops instead of its AVX2/AVX-512 ufunc kernels.
     "NPY_DISABLE_CPU_FEATURES": "X86_V3 X86_V4 AVX512_ICL AVX512_SPR",
+    # OpenBLAS (NumPy's dot/matmul, also inside matplotlib's transforms): its SSE kernels on every
+    # CPU, one thread. This replaces any OPENBLAS_CORETYPE the machine sets: an older core type
+    # runs on every newer CPU.
+    "OPENBLAS_CORETYPE": "Nehalem",
+    "OPENBLAS_NUM_THREADS": "1",
     # glibc's libm has FMA/FMA4 versions of exp, log, pow, sin, ...: use the generic ones.
     "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4",
 }

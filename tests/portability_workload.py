@@ -119,9 +119,31 @@ def elementwise() -> None:
                np.log(np.abs(v) + 1e-3), np.log1p(np.abs(v)), np.tanh(v), v.sum(), v.std())
 
 
+def numpy_matmul_and_figure() -> None:
+    # OpenBLAS products, and a log-scale figure saved with a tight bounding box: matplotlib places
+    # its contents with NumPy matrix products (a figure's size once differed in its 6th decimal)
+    a = np.random.default_rng(1).standard_normal((100, 20))
+    record("numpy matrix products (OpenBLAS)", a @ a.T, a.T @ a[:, :3], np.dot(a[0], a[1]))
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    plt.rcParams["svg.hashsalt"] = "portability"
+    fig, ax = plt.subplots(figsize=(3.5, 2.5))
+    x = np.arange(1, 101)
+    ax.plot(x, 0.5 / np.sqrt(x) + 0.17, x, 0.3 * np.exp(-x / 40) + 0.18)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.legend(["train", "valid"])
+    svg = io.BytesIO()
+    fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None})
+    record("matplotlib SVG, log scale, tight bounding box", np.frombuffer(svg.getvalue(), np.uint8))
+
+
 def polynomial_and_least_squares() -> None:
-    # 3.4: NumPy's legacy normal sampler, powers and factorials; the labels as an elementwise
-    # product and sum (not np.dot: OpenBLAS is not pinned); least squares in float64 (LAPACK)
+    # 3.4: NumPy's legacy normal sampler, powers and factorials, the labels as an elementwise
+    # product and sum; least squares in float64 (LAPACK)
     true_w = np.zeros(20)
     true_w[:4] = [5, 1.2, -3.4, 5.6]
     features = np.random.normal(size=(200, 1))
@@ -170,6 +192,7 @@ def main() -> None:
     softmax_regression(X, y)
     mlp_and_dropout(X, y)
     elementwise()
+    numpy_matmul_and_figure()
     polynomial_and_least_squares()
     ames()
     print(json.dumps({"capability": torch.backends.cpu.get_cpu_capability(), "results": RESULTS}))

@@ -64,7 +64,7 @@ def test_pinned_bits_agree_on_an_emulated_older_cpu(runs):
               if native["results"][name] != emulated["results"].get(name)]
     assert not differ, (f"with the pinned kernel environment these results differ between this CPU "
                         f"and an emulated {EMULATED_CPU}: {differ}")
-    assert len(native["results"]) >= 14  # every kind of work ran
+    assert len(native["results"]) == 16  # every kind of work ran
 
 
 def test_unpinned_bits_differ_so_the_comparison_can_fail(runs):
