@@ -17,10 +17,10 @@ Interactive kernels otherwise run at full speed, with results that may differ fr
 the last digits.
 
 One thing cannot be pinned by the environment, and the notebooks avoid it: ``torch.sqrt`` of a
-float tensor with more than one element is computed by MKL's vector maths library, whose results
-differ between an emulated and a real CPU even under ``MKL_CBWR``; ``torch.optim.Adam`` takes such
-square roots unless ``fused=True``, whose kernel is ATen's own. Notebooks use
-``Adam(..., fused=True)``.
+float tensor (even of one element) is computed by MKL's vector maths library, whose last bits
+differ between an emulated and a real CPU even under ``MKL_CBWR``. Notebooks take square roots of
+Python floats with ``math.sqrt`` (always correctly rounded) and use ``Adam(..., fused=True)``,
+whose kernel is ATen's own (the unfused Adam calls ``torch.sqrt``).
 
 ``tests/test_notebooks.py`` checks it. Bits are promised for x86-64 Linux only; see
 :func:`exactness`.

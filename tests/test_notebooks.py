@@ -134,9 +134,10 @@ def test_checks_and_diagram_code_stay_out_of_the_readers_way(path):
                 assert caption, f"cell {i}: a diagram without a caption (metadata mystnb.figure.caption)"
 
 
-# Code the pinned kernel environment cannot make portable (d2lcore/kernel_env.py): the unfused
-# Adam, whose square roots come from MKL's vector maths.
+# Code the pinned kernel environment cannot make portable (d2lcore/kernel_env.py): square roots
+# of tensors, which come from MKL's vector maths, directly or inside the unfused Adam.
 ADAM_CALL = re.compile(r"optim\.Adam(W)?\(")
+TENSOR_SQRT = re.compile(r"torch\.sqrt\(|\.sqrt\(\)|\.sqrt_\(\)")
 
 
 def _call_text(source: str, start: int) -> str:
@@ -156,6 +157,8 @@ def test_notebook_code_has_portable_bits(path):
         if cell["cell_type"] != "code":
             continue
         source = _source(cell)
+        problems += [f"cell {i}: {m.group(0)}: take the square root of a Python float with math.sqrt"
+                     for m in TENSOR_SQRT.finditer(source)]
         problems += [f"cell {i}: {m.group(0)}: pass fused=True" for m in ADAM_CALL.finditer(source)
                      if "fused=True" not in _call_text(source, m.end())]
     assert not problems, "outputs would depend on the CPU: " + "; ".join(problems)
