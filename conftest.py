@@ -21,11 +21,7 @@ EXACT, REASON = kernel_env.exactness()
 if NATIVE:
     EXACT, REASON = False, ("D2LCORE_KERNEL_ENV=native: kernels run at full speed without the pinned "
                             "settings, so only outputs that do not depend on rounding are compared.")
-    os.environ.update(kernel_env.SCRIPTED)
-    for _name in (*kernel_env.REMOVED, *kernel_env.PINNED):  # whatever the parent process set
-        os.environ.pop(_name, None)
-    # one torch thread per kernel still: two notebooks run at once on two cores
-    os.environ["OMP_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = "1"
+    kernel_env.apply(native=True)
 else:
     kernel_env.apply()
 

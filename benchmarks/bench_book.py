@@ -123,10 +123,7 @@ def main() -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     # as scripts/execute.py's main(): the pinned kernel environment (or, with --kernels native,
     # only the scripted settings and one torch thread per kernel)
-    if args.kernels == "pinned":
-        kernel_env.apply()
-    else:
-        os.environ.update(kernel_env.SCRIPTED, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    kernel_env.apply(native=args.kernels == "native")
     report = _common.Report("The book: execute every notebook (scripts/execute.py)", _common.command_line())
     if not args.no_execute:
         report.note(f"Executed with {args.kernels} kernels "

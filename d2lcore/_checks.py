@@ -7,6 +7,8 @@ notebook is reported where it was made instead of deep inside torch.
 from numbers import Integral, Real
 from typing import Any
 
+import torch
+
 
 def positive_int(name: str, value: Any) -> int:
     """Return ``value`` if it is an integer > 0, else raise naming ``name``."""
@@ -42,3 +44,11 @@ def positive_number(name: str, value: Any) -> float:
     if not value > 0 or value == float("inf"):
         raise ValueError(f"{name} must be a positive finite number, got {value}")
     return float(value)
+
+
+def tensor(name: str, value: Any, where: str = "") -> None:
+    """Raise naming ``name`` (and the function ``where``) unless ``value`` is a torch.Tensor."""
+    if not isinstance(value, torch.Tensor):
+        prefix = f"{where}: " if where else ""
+        raise TypeError(f"{prefix}{name} must be a torch.Tensor, got {type(value).__name__}; "
+                        f"convert it with torch.as_tensor({name})")

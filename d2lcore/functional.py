@@ -11,9 +11,7 @@ from . import _checks
 
 
 def _check_matrix(name: str, value: torch.Tensor) -> None:
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}; "
-                        f"convert it with torch.as_tensor({name})")
+    _checks.tensor(name, value)
     if value.dim() != 2:
         raise ValueError(f"{name} must have shape (batch, classes), got shape {tuple(value.shape)}")
 

@@ -73,13 +73,26 @@ def pinned_environ(base: Mapping[str, str] | None = None, scripted: bool = True)
     return env
 
 
-def apply(scripted: bool = True) -> None:
+def native_environ(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return a copy of ``base`` (default ``os.environ``) for full-speed scripted kernels.
+
+    The pinned code-path settings are removed (whoever set them), the scripted settings
+    applied, and each kernel keeps one thread: two notebooks run at once on two cores.
+    Benchmarks use it to time what the pinned settings cost.
+    """
+    env = {k: v for k, v in (os.environ if base is None else base).items()
+           if k not in PINNED and k not in REMOVED}
+    env.update(SCRIPTED, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    return env
+
+
+def apply(scripted: bool = True, native: bool = False) -> None:
     """Apply the pinned settings to ``os.environ``, for the processes this one starts.
 
     Call it before starting kernels or subprocesses; libraries already loaded in this
-    process keep the code paths they chose.
+    process keep the code paths they chose. ``native=True`` applies :func:`native_environ`.
     """
-    new = pinned_environ(scripted=scripted)
+    new = native_environ() if native else pinned_environ(scripted=scripted)
     for name in set(os.environ) - set(new):
         del os.environ[name]
     os.environ.update(new)

@@ -93,20 +93,14 @@ def sgd(params: Sequence[torch.Tensor], lr: float, batch_size: int) -> None:
             param.grad.zero_()
 
 
-def _check_tensor(fn: str, name: str, value: Any) -> None:
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{fn}: {name} must be a torch.Tensor, got {type(value).__name__}; "
-                        f"convert it with torch.as_tensor({name})")
-
-
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     """Return the number of correct predictions (d2l's meaning; divide by ``len(y)`` for a rate).
 
     ``y`` holds class indices. A prediction row containing NaN is never counted as correct.
     Defined in 2.6 softmax-regression-scratch.
     """
-    _check_tensor("accuracy", "y_hat", y_hat)
-    _check_tensor("accuracy", "y", y)
+    _checks.tensor("y_hat", y_hat, where="accuracy")
+    _checks.tensor("y", y, where="accuracy")
     if y.dim() == 2 and y.shape[1] > 1:
         raise ValueError(f"accuracy: y has shape {tuple(y.shape)}, which looks like one-hot labels; "
                          "d2lcore expects class indices: pass y.argmax(dim=1)")

@@ -49,3 +49,11 @@ def test_the_command_line_prints_the_settings_or_names_a_missing_command():
     assert listed.splitlines() == [f"{k}='{v}'" for k, v in kernel_env.PINNED.items()]
     missing = subprocess.run(run + ["no-such-command-xyz"], capture_output=True, text=True)
     assert missing.returncode == 1 and "command not found: no-such-command-xyz" in missing.stderr
+
+
+def test_native_environ_removes_every_pinned_setting_but_keeps_one_thread():
+    env = kernel_env.native_environ(kernel_env.pinned_environ({"PATH": "/bin", "MPLBACKEND": "TkAgg"}))
+    assert not {"ATEN_CPU_CAPABILITY", "MKL_CBWR", "NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE",
+                "GLIBC_TUNABLES", "MPLBACKEND"} & set(env)
+    assert env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1" and env["D2LCORE_ANIMATE"] == "0"
+    assert env["PATH"] == "/bin"
