@@ -37,7 +37,7 @@ class AnswerDirective(SphinxDirective):
         try:
             number = directives.positive_int(self.arguments[0])
         except ValueError:
-            raise self.error(f"answer: the argument must be the exercise number, got {self.arguments[0]!r}")
+            raise self.error(f"answer: the argument must be the exercise number, got {self.arguments[0]!r}") from None
         node = answer(number=number, ids=[f"answer-{number}"], classes=["answer"])
         self.set_source_info(node)
         self.state.nested_parse(self.content, self.content_offset, node)
