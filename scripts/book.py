@@ -2,7 +2,8 @@
 
 The notebooks (in reading order), the pages of ``_toc.yml``, how a notebook is executed and its
 outputs stored, the install cell every notebook begins with, and the pinned releases of the two
-requirements files.
+requirements files. (How the site is built is said once too, in ``scripts/build.sh``; the kernel
+environment is ``d2lcore/kernel_env.py``.)
 
 How it is imported: the scripts run as files (``python scripts/execute.py``), and Python puts a
 script's folder first on ``sys.path``, so they ``import book``; pytest (the root ``conftest.py``)
