@@ -20,9 +20,10 @@ final figure, since nbval records every display update) and loses :data:`REMOVED
 The runners: ``scripts/execute.py`` (stores outputs), the root ``conftest.py`` (every pytest run,
 so the kernels nbval starts) and ``benchmarks/bench_book.py``.
 
-**Modes.** ``D2LCORE_KERNEL_ENV`` (:data:`MODE_VARIABLE`) chooses the mode of a test run:
-``pinned`` (the default) or ``native``, which leaves the code paths as the caller's environment has
-them (benchmarks use it to time what pinning costs). Bits are promised in pinned mode on x86-64
+**Modes.** ``D2LCORE_KERNEL_ENV`` (:data:`MODE_VARIABLE`, read by :func:`requested_mode`; any
+other value is an error) chooses the mode of a test run: ``pinned`` (the default) or ``native``,
+which leaves the code paths as the caller's environment has them (``benchmarks/bench_book.py``
+uses it to time what pinning costs). Bits are promised in pinned mode on x86-64
 Linux only (:func:`exactness`); elsewhere the test run compares outputs after
 ``tests/sanitize-rounding.cfg`` has replaced what depends on rounding.
 
@@ -123,9 +124,9 @@ def apply(mode: Mode = "pinned") -> None:
 def exactness(mode: Mode | None = None) -> tuple[bool, str]:
     """Whether stored outputs can be reproduced bit for bit here, and a sentence saying why.
 
-    ``mode`` defaults to :func:`requested_mode`. Native kernels take this CPU's own code paths. The pinned
-    paths exist on x86-64 Linux only: other processors (e.g. Apple silicon, ARM servers) and
-    other C libraries round differently in a few last bits.
+    ``mode`` defaults to :func:`requested_mode`. Native kernels take this CPU's own code paths.
+    The pinned paths exist on x86-64 Linux only: other processors (e.g. Apple silicon, ARM
+    servers) and other C libraries round differently in a few last bits.
     """
     if (mode or requested_mode()) == "native":
         return False, (f"{MODE_VARIABLE}=native: kernels run at full speed without the pinned "
