@@ -85,7 +85,7 @@ def read_peak_rss(path: Path) -> tuple[float, float] | None:
 
 
 def run_notebooks(chapters: Path, selected: list[str], memory: bool) -> list[dict]:
-    paths = sorted(chapters.glob("*/*.ipynb"))
+    paths = [chapters / p.relative_to(ROOT / "chapters") for p in book.notebooks()]  # toc order
     if selected:
         paths = [p for p in paths if any(s in str(p.relative_to(chapters)) for s in selected)]
     results = []
