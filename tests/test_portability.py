@@ -8,7 +8,7 @@ no FMA; Debian's ``qemu-user``), each with and without ``d2lcore.kernel_env.PINN
 result must agree bit for bit; unpinned, the training results must differ, which shows that the
 comparison can fail and that the pinned settings are what makes it pass.
 
-The last test reads the notebooks' code for what the environment cannot pin.
+The last two tests read the notebooks' code for what the environment cannot pin.
 """
 import json
 import os
