@@ -1,29 +1,20 @@
 """Loaded by every pytest run in this repository, including nbval runs of a single notebook.
 
-The kernels nbval starts inherit this process's environment: it gets the pinned kernel
-environment of d2lcore/kernel_env.py, the one scripts/execute.py stores outputs with, so a
-re-executed notebook reproduces the stored bits on any x86-64 CPU.
-
-Where that cannot hold (not x86-64 Linux, or D2LCORE_KERNEL_ENV=native, which benchmarks use
-to time full-speed kernels), every notebook still runs to the end, and nbval compares its
-outputs after tests/sanitize-rounding.cfg has replaced what depends on floating-point rounding
-(decimal numbers, figure coordinates); train_ch3's success check still guards the training cells.
+The kernels nbval starts inherit this process's environment, so this file gives it the kernel
+environment of d2lcore/kernel_env.py (why, and the modes of D2LCORE_KERNEL_ENV: its docstring),
+the one scripts/execute.py stores outputs with. Where that cannot reproduce the stored bits (not
+x86-64 Linux, or native mode), every notebook still runs to the end and nbval compares its outputs
+after tests/sanitize-rounding.cfg has replaced what depends on rounding.
 """
-import os
 import tempfile
 from pathlib import Path
 
 from d2lcore import kernel_env
 
 ROOT = Path(__file__).resolve().parent
-NATIVE = os.environ.get("D2LCORE_KERNEL_ENV") == "native"
-EXACT, REASON = kernel_env.exactness()
-if NATIVE:
-    EXACT, REASON = False, ("D2LCORE_KERNEL_ENV=native: kernels run at full speed without the pinned "
-                            "settings, so only outputs that do not depend on rounding are compared.")
-    kernel_env.apply(native=True)
-else:
-    kernel_env.apply()
+MODE = kernel_env.requested_mode()
+EXACT, REASON = kernel_env.exactness(MODE)
+kernel_env.apply(MODE)
 
 
 def pytest_report_header(config):

@@ -2,18 +2,18 @@
 
 The notebooks run from a copy of chapters/ in a temporary folder (next to a copy of data/, since
 notebooks read and write ../../data/), so the stored notebooks are never rewritten. Each runs in a
-fresh kernel through ``execute()`` of scripts/execute.py, the command that stores the book's outputs.
+fresh kernel through ``book.execute()`` (scripts/book.py), as scripts/execute.py stores outputs.
 
     python benchmarks/bench_book.py [NOTEBOOK ...] [--memory] [--nbval] [--jobs 2] [--markdown FILE]
 
-Kernels get the pinned kernel environment of d2lcore/kernel_env.py, as scripts/execute.py
-and the test run give them (``--kernels native``: full-speed kernels, one thread each).
+Kernels get the pinned kernel environment (d2lcore/kernel_env.py), as scripts/execute.py and the
+test run give them; ``--kernels native``: full-speed kernels, one thread each (:func:`native_environ`).
 
 --memory  appends one cell to each copy that prints the kernel's peak resident memory
           (``resource.getrusage(RUSAGE_SELF).ru_maxrss``; DataLoader workers are counted apart);
 --nbval   also times ``python -m pytest chapters -n JOBS --dist loadscope`` (the nbval run of CI,
           on the real chapters/, which nbval only reads) as a whole, once with pinned and once with
-          native kernels (``D2LCORE_KERNEL_ENV=native``, see conftest.py), one after the other.
+          native kernels (``D2LCORE_KERNEL_ENV=native``), one after the other.
 """
 import argparse
 import os
@@ -25,21 +25,32 @@ import tempfile
 import time
 from pathlib import Path
 
-import _common
+import _common  # puts the repository root on sys.path
 from _common import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from execute import execute  # noqa: E402  (scripts/execute.py: how stored outputs are made)
+import nbformat  # noqa: E402
 
 from d2lcore import kernel_env  # noqa: E402
-
-import nbformat  # noqa: E402
+from scripts import book  # noqa: E402
 
 MARK = "__BENCH_PEAK_RSS_KB__"
 MEMORY_CELL = ("import resource as _r\n"
                f"print('{MARK}', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss, "
                "_r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss)")
 BIG_FILE = 20 * 2**20  # data/ files above this size are linked, not copied
+
+
+def native_environ() -> dict[str, str]:
+    """This process's environment for full-speed kernels, to time what pinning costs.
+
+    The pinned settings are removed (whoever set them) and native mode is requested, so that a
+    test run started with it leaves them out too; each kernel keeps one thread, so that two
+    notebooks run at once on two cores, as pinned kernels do.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in kernel_env.PINNED}
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    env[kernel_env.MODE_VARIABLE] = "native"
+    return env
 
 
 def copy_book(tmp: Path) -> Path:
@@ -74,7 +85,7 @@ def read_peak_rss(path: Path) -> tuple[float, float] | None:
 
 
 def run_notebooks(chapters: Path, selected: list[str], memory: bool) -> list[dict]:
-    paths = sorted(chapters.rglob("*.ipynb"))
+    paths = [chapters / p.relative_to(ROOT / "chapters") for p in book.notebooks()]  # toc order
     if selected:
         paths = [p for p in paths if any(s in str(p.relative_to(chapters)) for s in selected)]
     results = []
@@ -84,7 +95,7 @@ def run_notebooks(chapters: Path, selected: list[str], memory: bool) -> list[dic
         try:
             if memory:
                 add_memory_cell(path)
-            seconds, status = execute(path), "ok"
+            seconds, status = book.execute(path), "ok"
         except Exception as exc:  # a notebook that fails still gets a row
             seconds, status = time.perf_counter() - start, f"FAILED ({type(exc).__name__})"
         rss = read_peak_rss(path) if memory and status == "ok" else None
@@ -97,8 +108,9 @@ def run_notebooks(chapters: Path, selected: list[str], memory: bool) -> list[dic
 def run_nbval(jobs: int, kernels: str) -> tuple[float, int, str, list[str]]:
     """Wall seconds, exit code, pytest's summary line and the failed tests of the nbval run over chapters/."""
     cmd = [sys.executable, "-m", "pytest", "chapters", "-n", str(jobs), "--dist", "loadscope", "-q"]
-    env = dict(os.environ, D2LCORE_KERNEL_ENV=kernels)
-    print(f"\n$ D2LCORE_KERNEL_ENV={kernels} " + " ".join(cmd[1:]), flush=True)
+    # conftest.py applies the mode's settings to the test run's kernels
+    env = native_environ() if kernels == "native" else dict(os.environ, **{kernel_env.MODE_VARIABLE: kernels})
+    print(f"\n$ {kernel_env.MODE_VARIABLE}={kernels} " + " ".join(cmd[1:]), flush=True)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
@@ -119,11 +131,12 @@ def main() -> None:
     parser.add_argument("--kernels", choices=["pinned", "native"], default="pinned",
                         help="kernel environment for the execution (default: pinned, as stored outputs)")
     args = _common.parse(parser)
-    # kernels find d2lcore in this checkout and use the settings of scripts/execute.py and conftest.py
+    # kernels find d2lcore in this checkout
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    # as scripts/execute.py's main(): the pinned kernel environment (or, with --kernels native,
-    # only the scripted settings and one torch thread per kernel)
-    kernel_env.apply(native=args.kernels == "native")
+    if args.kernels == "native":
+        os.environ.clear()
+        os.environ.update(native_environ())
+    kernel_env.apply(args.kernels)  # as scripts/execute.py's main() (and conftest.py in the mode)
     report = _common.Report("The book: execute every notebook (scripts/execute.py)", _common.command_line())
     if not args.no_execute:
         report.note(f"Executed with {args.kernels} kernels "
@@ -134,7 +147,8 @@ def main() -> None:
         rows, runs = [], {}
         for kernels in ("native", "pinned"):
             seconds, rc, summary, failed = runs[kernels] = run_nbval(args.jobs, kernels)
-            rows.append([f"D2LCORE_KERNEL_ENV={kernels} python -m pytest chapters -n {args.jobs} --dist loadscope",
+            command = f"python -m pytest chapters -n {args.jobs} --dist loadscope"
+            rows.append([f"{kernel_env.MODE_VARIABLE}={kernels} {command}",
                          f"{seconds:.1f} s", f"{summary} (exit {rc})"])
             if failed:
                 report.note(f"Failed ({kernels}): " + ", ".join(f"`{f}`" for f in failed))

@@ -1,34 +1,54 @@
 """The pinned kernel environment: the same floating-point bits on every x86-64 CPU.
 
-PyTorch's CPU kernels (ATen), MKL's matrix products, NumPy's ufuncs, OpenBLAS (NumPy's matrix
-products, which matplotlib uses to place a figure's contents) and glibc's ``exp``/``log`` each
-pick a code path by instruction set (SSE4, AVX2, FMA, AVX-512). The paths agree to within
+This docstring is the one place that explains why the book's kernels run in a fixed environment;
+the scripts, tests and docs point here.
+
+**Why.** PyTorch's CPU kernels (ATen), MKL's matrix products, NumPy's ufuncs, OpenBLAS (NumPy's
+matrix products, which matplotlib uses to place a figure's contents) and glibc's ``exp``/``log``
+each pick a code path by instruction set (SSE4, AVX2, FMA, AVX-512). The paths agree to within
 rounding but not bit for bit, and ten epochs of SGD carry a last-bit difference into the third
-decimal of an accuracy. The variables in :data:`PINNED` select one portable path in each library,
-so an AVX2 laptop, an AVX-512 server and an emulated older CPU compute identical bits (checked by
-``tests/test_portability.py``). Every run that stores or checks the book's outputs uses them:
-``scripts/execute.py``, the nbval kernels (``conftest.py``) and ``benchmarks/bench_book.py``.
+decimal of an accuracy. Every stored output is compared exactly by the test run, so the variables
+in :data:`PINNED` select one portable path in each library and one thread: an AVX2 laptop, an
+AVX-512 server and an emulated older CPU then compute identical bits (``tests/test_portability.py``
+checks it against ``qemu-x86_64 -cpu Nehalem``).
 
-They are read once, when each library loads, so they must be in the environment before the
-Python process starts; :func:`pinned_environ` builds such an environment for a child process,
-and ``python -m d2lcore.kernel_env COMMAND ...`` runs a command under it, for example
-``python -m d2lcore.kernel_env jupyter lab`` to reproduce the stored outputs interactively.
-Interactive kernels otherwise run at full speed, with results that may differ from the page in
-the last digits.
+**How.** The libraries read these variables once, when they load, so they must be in the
+environment before a Python process starts: a runner puts them into its own ``os.environ`` with
+:func:`apply` before it starts kernels, or passes :func:`environ` to a child process. A *scripted*
+run (one that stores or checks outputs) also gets :data:`SCRIPTED` (the Animator draws only its
+final figure, since nbval records every display update) and loses :data:`REMOVED`.
+The runners: ``scripts/execute.py`` (stores outputs), the root ``conftest.py`` (every pytest run,
+so the kernels nbval starts) and ``benchmarks/bench_book.py``.
 
-One thing cannot be pinned by the environment, and the notebooks avoid it: ``torch.sqrt`` of a
-float tensor (even of one element) is computed by MKL's vector maths library, whose last bits
-differ between an emulated and a real CPU even under ``MKL_CBWR``. Notebooks take square roots of
-Python floats with ``math.sqrt`` (always correctly rounded) and use ``Adam(..., fused=True)``,
-whose kernel is ATen's own (the unfused Adam calls ``torch.sqrt``).
+**Modes.** ``D2LCORE_KERNEL_ENV`` (:data:`MODE_VARIABLE`, read by :func:`requested_mode`; any
+other value is an error) chooses the mode of a test run: ``pinned`` (the default) or ``native``,
+which leaves the code paths as the caller's environment has them (``benchmarks/bench_book.py``
+uses it to time what pinning costs). Bits are promised in pinned mode on x86-64
+Linux only (:func:`exactness`); elsewhere the test run compares outputs after
+``tests/sanitize-rounding.cfg`` has replaced what depends on rounding.
 
-``tests/test_notebooks.py`` checks it. Bits are promised for x86-64 Linux only; see
-:func:`exactness`.
+**Interactive kernels** run at full speed, with results that may differ from the page in the last
+digits; ``python -m d2lcore.kernel_env jupyter lab`` starts JupyterLab with the pinned settings
+(not scripted: the Animator stays live) to reproduce the pages bit for bit.
+
+**What the environment cannot pin**, so the notebooks avoid it (a static test in
+``tests/test_portability.py`` refuses it): an elementwise square root of a float tensor
+(``torch.sqrt(t)``, ``t.sqrt()``, ``t.sqrt_()``, even of one element) is computed by MKL's vector
+maths library, whose last bits differ between an emulated and a real CPU even under ``MKL_CBWR``;
+the unfused ``torch.optim.Adam`` calls it on every step. Notebooks take square roots of Python
+floats with ``math.sqrt`` and pass ``fused=True`` to Adam, whose kernel is ATen's own.
 """
 import os
 import platform
 import sys
 from collections.abc import Mapping
+from typing import Literal
+
+from .plotting import ANIMATE_ENV
+
+Mode = Literal["pinned", "native"]
+MODE_VARIABLE = "D2LCORE_KERNEL_ENV"
+MODES: tuple[Mode, ...] = ("pinned", "native")
 
 PINNED: dict[str, str] = {
     # The order of a parallel reduction depends on the thread count.
@@ -50,22 +70,38 @@ PINNED: dict[str, str] = {
     "GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2,-FMA,-FMA4",
 }
 
-# For every scripted run that stores or checks outputs, beside PINNED: the Animator draws only
-# its final figure (nbval records every display update; see d2lcore/plotting.py).
-SCRIPTED: dict[str, str] = {"D2LCORE_ANIMATE": "0"}
+# Every scripted run, whatever its mode: the Animator draws only its final figure
+# (see d2lcore/plotting.py).
+SCRIPTED: dict[str, str] = {ANIMATE_ENV: "0"}
 
-# Inherited from a shell, these would replace matplotlib-inline in the kernels.
+# Inherited from a shell, these would replace matplotlib-inline in the kernels of a scripted run.
 REMOVED: tuple[str, ...] = ("MPLBACKEND",)
 
 
-def pinned_environ(base: Mapping[str, str] | None = None, scripted: bool = True) -> dict[str, str]:
-    """Return a copy of ``base`` (default ``os.environ``) with the pinned settings applied.
+def requested_mode(env: Mapping[str, str] | None = None) -> Mode:
+    """The mode that ``D2LCORE_KERNEL_ENV`` in ``env`` (default ``os.environ``) asks for.
 
-    ``scripted=True`` also turns the Animator's live updates off and drops ``MPLBACKEND``,
-    as every run that stores or checks notebook outputs needs.
+    Unset or empty means ``"pinned"``; any value other than ``pinned`` or ``native`` is an error.
     """
+    value = (os.environ if env is None else env).get(MODE_VARIABLE, "").strip() or "pinned"
+    if value not in MODES:
+        raise ValueError(f"{MODE_VARIABLE}={value!r}: use 'pinned' (the default) or 'native'")
+    return value  # type: ignore[return-value]
+
+
+def environ(mode: Mode = "pinned", *, scripted: bool = True,
+            base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the environment for a child process: a copy of ``base`` (default ``os.environ``).
+
+    ``mode="pinned"`` adds :data:`PINNED`; ``"native"`` leaves the code paths as ``base`` has
+    them. ``scripted=True`` (a run that stores or checks outputs) also adds :data:`SCRIPTED` and
+    drops :data:`REMOVED`; ``scripted=False`` is for interactive use. ``base`` is not changed.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     env = dict(os.environ if base is None else base)
-    env.update(PINNED)
+    if mode == "pinned":
+        env.update(PINNED)
     if scripted:
         env.update(SCRIPTED)
         for name in REMOVED:
@@ -73,37 +109,28 @@ def pinned_environ(base: Mapping[str, str] | None = None, scripted: bool = True)
     return env
 
 
-def native_environ(base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Return a copy of ``base`` (default ``os.environ``) for full-speed scripted kernels.
-
-    The pinned code-path settings are removed (whoever set them), the scripted settings
-    applied, and each kernel keeps one thread: two notebooks run at once on two cores.
-    Benchmarks use it to time what the pinned settings cost.
-    """
-    env = {k: v for k, v in (os.environ if base is None else base).items()
-           if k not in PINNED and k not in REMOVED}
-    env.update(SCRIPTED, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    return env
-
-
-def apply(scripted: bool = True, native: bool = False) -> None:
-    """Apply the pinned settings to ``os.environ``, for the processes this one starts.
+def apply(mode: Mode = "pinned") -> None:
+    """Make ``os.environ`` the scripted environment of ``mode``, for the processes this one starts.
 
     Call it before starting kernels or subprocesses; libraries already loaded in this
-    process keep the code paths they chose. ``native=True`` applies :func:`native_environ`.
+    process keep the code paths they chose.
     """
-    new = native_environ() if native else pinned_environ(scripted=scripted)
+    new = environ(mode)
     for name in set(os.environ) - set(new):
         del os.environ[name]
     os.environ.update(new)
 
 
-def exactness() -> tuple[bool, str]:
+def exactness(mode: Mode | None = None) -> tuple[bool, str]:
     """Whether stored outputs can be reproduced bit for bit here, and a sentence saying why.
 
+    ``mode`` defaults to :func:`requested_mode`. Native kernels take this CPU's own code paths.
     The pinned paths exist on x86-64 Linux only: other processors (e.g. Apple silicon, ARM
     servers) and other C libraries round differently in a few last bits.
     """
+    if (mode or requested_mode()) == "native":
+        return False, (f"{MODE_VARIABLE}=native: kernels run at full speed without the pinned "
+                       "settings, so only outputs that do not depend on rounding are compared.")
     machine = platform.machine().lower()
     if machine not in ("x86_64", "amd64"):
         return False, (f"This is a {platform.machine()} CPU, not x86-64: results that depend on "
@@ -119,6 +146,7 @@ def exactness() -> tuple[bool, str]:
 def main(argv: list[str] | None = None) -> None:
     """``python -m d2lcore.kernel_env COMMAND [ARG ...]``: run COMMAND under the pinned settings.
 
+    The command is interactive (not scripted: the Animator stays live, ``MPLBACKEND`` is kept).
     With no command, print the settings as shell assignments.
     """
     argv = sys.argv[1:] if argv is None else argv
@@ -126,9 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         for name, value in PINNED.items():
             print(f"{name}='{value}'")
         return
-    env = pinned_environ(scripted=False)
     try:
-        os.execvpe(argv[0], argv, env)
+        os.execvpe(argv[0], argv, environ("pinned", scripted=False))
     except FileNotFoundError:
         sys.exit(f"d2lcore.kernel_env: command not found: {argv[0]}")
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Build the site from the stored, nbval-checked outputs into _build/html (warnings are errors).
+# The one place that says how the site is built: whatever needs the site runs this script.
 source "$(dirname "$0")/env.sh"
 rm -rf _build/html _build/.doctrees
 jupyter-book build . --warningiserror --nitpick --keep-going --builder html

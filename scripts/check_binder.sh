@@ -27,19 +27,23 @@ export PATH="$WORK/venv/bin:$PATH" JUPYTER_DATA_DIR="$WORK/jupyter"
 run_notebook() {  # run_notebook NOTEBOOK [REPOSITORY_URL_FOR_THE_INSTALL_CELL]
   local copy="$WORK/run/$(basename "$1")"
   mkdir -p "$WORK/run"
+  # The script on stdin has the working directory, the repository root, on sys.path: it runs the
+  # notebook with scripts/book.py's client, with the reader's settings (not pinned, Animator live).
   "$VPY" - "$1" "$copy" "${2:-}" <<'EOF'
 import sys
+from pathlib import Path
+
 import nbformat
-from nbclient import NotebookClient
+
+from scripts import book
 
 source, copy, url = sys.argv[1:]
 nb = nbformat.read(source, as_version=4)
 if url:  # point the install cell at the local repository instead of GitHub
     cell = next(c for c in nb.cells if c.cell_type == "code")
-    assert "find_spec('d2lcore')" in cell.source, "the first code cell is not the install cell"
-    cell.source = cell.source.replace(cell.source.split("repo = '")[1].split("'")[0], url)
-NotebookClient(nb, timeout=900, kernel_name="python3",
-               resources={"metadata": {"path": str(__import__("pathlib").Path(copy).parent)}}).execute()
+    assert cell.source == book.install_source(), "the first code cell is not the install cell"
+    cell.source = book.install_source(url)
+book.notebook_client(nb, Path(copy).parent).execute()
 errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
 assert not errors, errors
 nbformat.write(nb, copy)
@@ -48,11 +52,11 @@ EOF
 }
 
 echo "[binder] 1. Binder: d2lcore from binder/requirements.txt (-e .)"
-D2LCORE_ANIMATE=0 run_notebook "$NOTEBOOK"
+run_notebook "$NOTEBOOK"
 
 echo "[binder] 2. Colab: no d2lcore; the install cell installs it from git+file://localhost$ROOT (HEAD)"
 "$VPY" -m pip uninstall --quiet -y d2lcore
 if (cd "$WORK" && "$VPY" -c "import d2lcore" 2>/dev/null); then echo "d2lcore is still importable"; exit 1; fi
-D2LCORE_ANIMATE=0 run_notebook "$NOTEBOOK" "file://localhost$ROOT"
+run_notebook "$NOTEBOOK" "file://localhost$ROOT"
 (cd "$WORK" && "$VPY" -c "import d2lcore, sys; assert 'site-packages' in d2lcore.__file__, d2lcore.__file__")
 echo "[binder] both checks passed"

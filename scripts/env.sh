@@ -18,6 +18,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
-# One setting for every scripted run: the Animator draws only its final figure (see d2lcore/plotting.py).
-export D2LCORE_ANIMATE=0
 cd "$ROOT"

@@ -1,6 +1,6 @@
 """Write (or check) the install cell of every notebook: the first code cell, hidden on the site.
 
-Usage: python scripts/install_cell.py [--check] [NOTEBOOK ...]   (default: every notebook under chapters/)
+Usage: python scripts/install_cell.py [--check] [NOTEBOOK ...]   (default: every notebook)
 
 In a fresh Colab or Binder kernel `import d2lcore` would fail; this cell installs d2lcore from the
 book's repository when it cannot be found, and does nothing (prints nothing) where it is installed,
@@ -16,41 +16,15 @@ import sys
 from pathlib import Path
 
 import nbformat
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-TAG = "remove-cell"  # MyST-NB leaves the cell out of the rendered page; nbval still runs it
-TEMPLATE = """\
-# 全新环境（如 Colab）中先安装 d2lcore；已安装时什么也不做
-import importlib.util
-import subprocess
-import sys
+import book  # scripts/book.py: the cell's source and where the notebooks are
 
-if importlib.util.find_spec('d2lcore') is None:
-    repo = '{url}'
-    subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet',
-                    f'd2lcore[data] @ git+{{repo}}'], check=True)
-    importlib.invalidate_caches()"""
-
-
-def repository_url() -> str:
-    """`repository.url` of _config.yml, without a trailing slash."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return config["repository"]["url"].rstrip("/")
-
-
-def install_source(url: str | None = None) -> str:
-    """The source of the install cell for the repository at `url` (default: _config.yml's)."""
-    return TEMPLATE.format(url=url or repository_url())
+TAG = book.INSTALL_TAG
 
 
 def is_install_cell(cell) -> bool:
     return cell.cell_type == "code" and TAG in cell.metadata.get("tags", []) \
         and "find_spec('d2lcore')" in cell.source
-
-
-def notebooks() -> list[Path]:
-    return sorted(p for p in (ROOT / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
 def update(nb, source: str) -> bool:
@@ -83,9 +57,9 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; fail if a cell is missing or stale")
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args()
-    source = install_source()
+    source = book.install_source()
     stale = []
-    for path in args.notebooks or notebooks():
+    for path in args.notebooks or book.notebooks():
         nb = nbformat.read(path, as_version=4)
         if update(nb, source):
             stale.append(path)
@@ -93,7 +67,7 @@ def main() -> int:
                 nbformat.write(nb, path)
     verb = "stale or missing install cell" if args.check else "updated"
     for path in stale:
-        print(f"{verb}: {path.resolve().relative_to(ROOT)}")
+        print(f"{verb}: {path.resolve().relative_to(book.ROOT)}")
     return 1 if (args.check and stale) else 0
 
 

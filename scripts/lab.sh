@@ -3,7 +3,6 @@
 # Extra arguments go to `jupyter lab` (e.g. --no-browser --ip=0.0.0.0 --port=8888 in a container).
 EXTRA_REQUIREMENTS="$(cd "$(dirname "$0")/.." && pwd)/requirements-lab.txt"
 source "$(dirname "$0")/env.sh"
-unset D2LCORE_ANIMATE  # readers see the training curves grow
 args=()
 if [ "$(id -u)" = 0 ]; then
   # Jupyter refuses to run as root unless told to; containers often run as root.

@@ -1,27 +1,17 @@
-"""Static checks of the stored notebooks: one clean run each, the book's page shape, the toc."""
+"""Static checks of the stored notebooks: one clean run each, the book's page shape, the toc.
+
+(The check that notebook code has CPU-independent bits is in tests/test_portability.py.)
+"""
 import ast
 import json
 import re
-import sys
-from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import install_cell  # noqa: E402  (scripts/ is not a package)
+from scripts import book
 
-NOTEBOOKS = sorted(p for p in (ROOT / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-
-
-def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for chapter in toc["chapters"]:
-        files.append(chapter["file"])
-        files += [s["file"] for s in chapter.get("sections", [])]
-    return files
+ROOT = book.ROOT
+NOTEBOOKS = book.notebooks()
 
 
 def _load(path):
@@ -33,12 +23,21 @@ def _source(cell):
 
 
 def test_toc_and_chapters_agree():
-    listed = _toc_files()
+    listed = book.toc_files()
     for name in listed:
         assert (ROOT / f"{name}.md").exists() or (ROOT / f"{name}.ipynb").exists(), f"{name} is in _toc.yml but missing"
-    on_disk = {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS}
+    on_disk = {p.relative_to(ROOT).with_suffix("").as_posix() for p in NOTEBOOKS}
     assert on_disk <= set(listed), f"notebooks not in _toc.yml: {sorted(on_disk - set(listed))}"
-    assert len(listed) == 1 + 4 + 30  # front page, 4 chapter pages, 30 sections (BOOK.md)
+    assert len(listed) == 1 + 4 + 30  # front page, 4 chapter pages, 30 sections (README: chapters 1-4)
+
+
+def test_binder_installs_the_notebook_stack_the_outputs_were_stored_with():
+    """Stored outputs (figure reprs, warnings) depend on these releases: Binder readers get the same."""
+    everything, binder = book.requirement_pins(book.REQUIREMENTS), book.requirement_pins(book.BINDER_REQUIREMENTS)
+    assert {"torch", "numpy", "matplotlib", "matplotlib-inline"} <= set(binder)
+    differ = {name: (version, everything.get(name)) for name, version in binder.items()
+              if everything.get(name) != version}
+    assert not differ, f"binder/requirements.txt and requirements.txt pin different releases: {differ}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -64,7 +63,7 @@ def test_notebook_reads_like_a_book_page(path):
     headings = [line for c in cells if c["cell_type"] == "markdown" for line in _source(c).splitlines()]
     assert "## 小结" in headings and "## 练习" in headings
     codes = [c for c in cells if c["cell_type"] == "code"]
-    assert _source(codes[0]) == install_cell.install_source(), \
+    assert _source(codes[0]) == book.install_source(), \
         "the first code cell installs d2lcore where it is missing: run scripts/install_cell.py"
     assert codes[0]["metadata"].get("tags") == ["remove-cell"] and not codes[0]["outputs"], \
         "the install cell is hidden on the site and prints nothing where d2lcore is installed"
@@ -132,33 +131,3 @@ def test_checks_and_diagram_code_stay_out_of_the_readers_way(path):
                 assert "hide-input" in tags, f"cell {i}: {len(source.splitlines())} lines of plotting code shown"
                 caption = cell["metadata"]["mystnb"].get("figure", {}).get("caption", "")
                 assert caption, f"cell {i}: a diagram without a caption (metadata mystnb.figure.caption)"
-
-
-# Code the pinned kernel environment cannot make portable (d2lcore/kernel_env.py): square roots
-# of tensors, which come from MKL's vector maths, directly or inside the unfused Adam.
-ADAM_CALL = re.compile(r"optim\.Adam(W)?\(")
-TENSOR_SQRT = re.compile(r"torch\.sqrt\(|\.sqrt\(\)|\.sqrt_\(\)")
-
-
-def _call_text(source: str, start: int) -> str:
-    """The text of the call whose opening parenthesis ends at ``start``, up to its closing one."""
-    depth = 1
-    for end in range(start, len(source)):
-        depth += {"(": 1, ")": -1}.get(source[end], 0)
-        if depth == 0:
-            return source[start:end]
-    return source[start:]
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_code_has_portable_bits(path):
-    problems = []
-    for i, cell in enumerate(_load(path)["cells"]):
-        if cell["cell_type"] != "code":
-            continue
-        source = _source(cell)
-        problems += [f"cell {i}: {m.group(0)}: take the square root of a Python float with math.sqrt"
-                     for m in TENSOR_SQRT.finditer(source)]
-        problems += [f"cell {i}: {m.group(0)}: pass fused=True" for m in ADAM_CALL.finditer(source)
-                     if "fused=True" not in _call_text(source, m.end())]
-    assert not problems, "outputs would depend on the CPU: " + "; ".join(problems)
