@@ -1,4 +1,4 @@
-"""Chinese typography of the built pages (read from the HTML files; no browser needed).
+"""Text of the built pages, read from the HTML files (no browser needed): Chinese typography and labels.
 
 A line break of the source between two Chinese characters must not show as a space, and quotes
 around Chinese text must open and close (“…”), never ”…” (_ext/cjk_linebreaks.py does both).
@@ -112,3 +112,21 @@ def test_footer_credit_has_no_gaps(site_dir, page):
     credit = [b for b in blocks if b.startswith("改编自")]
     assert credit, "the footer credit is missing"
     assert typography_problems(credit) == []
+
+
+ENGLISH_LABELS = ["Link to this heading", "Launch on", "Open issue", "Open an issue", "Repository",
+                  "Launch interactive content", "System Settings", "Color mode", "Issue on page"]
+
+
+def test_interface_labels_are_chinese(site_dir):
+    """Buttons, tooltips and the issue template in mainland Chinese (_ext/zh_interface.py)."""
+    problems = []
+    for page in _pages(site_dir):
+        html = page.read_text(encoding="utf-8")
+        problems += [f"{page.relative_to(site_dir)}: {label!r}" for label in ENGLISH_LABELS if label in html]
+        if "列印" in html:
+            problems.append(f"{page.relative_to(site_dir)}: Taiwan's 列印 (mainland: 打印)")
+    toggle = (site_dir / "_static" / "togglebutton.js").read_text(encoding="utf-8")
+    if "Toggle hidden content" in toggle:
+        problems.append("_static/togglebutton.js: 'Toggle hidden content'")
+    assert problems == [], "\n".join(problems)
