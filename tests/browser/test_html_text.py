@@ -130,3 +130,16 @@ def test_interface_labels_are_chinese(site_dir):
     if "Toggle hidden content" in toggle:
         problems.append("_static/togglebutton.js: 'Toggle hidden content'")
     assert problems == [], "\n".join(problems)
+
+
+def test_mathjax_ships_only_what_the_pages_load(site_dir):
+    """tex-chtml.js with its fonts and extensions, not all of MathJax (_ext/mathjax_subset.py).
+
+    The browser tests' failed-request checks catch a file the pages need that went missing.
+    """
+    mathjax = site_dir / "_static" / "mathjax"
+    assert (mathjax / "tex-chtml.js").is_file()
+    assert (mathjax / "output" / "chtml" / "fonts" / "woff-v2" / "MathJax_Main-Regular.woff").is_file()
+    assert not (mathjax / "tex-svg-full.js").exists() and not (mathjax / "output" / "svg").exists()
+    size = sum(f.stat().st_size for f in mathjax.rglob("*") if f.is_file())
+    assert size < 8_000_000, f"MathJax takes {size / 1e6:.1f} MB of the site"
