@@ -143,3 +143,12 @@ def test_mathjax_ships_only_what_the_pages_load(site_dir):
     assert not (mathjax / "tex-svg-full.js").exists() and not (mathjax / "output" / "svg").exists()
     size = sum(f.stat().st_size for f in mathjax.rglob("*") if f.is_file())
     assert size < 8_000_000, f"MathJax takes {size / 1e6:.1f} MB of the site"
+
+
+def test_every_page_links_the_notebook_zip(site_dir):
+    """The download menu of each section offers the zip of all notebooks (_ext/notebook_zip.py)."""
+    assert (site_dir / "downloads" / "d2l-notebooks.zip").is_file()
+    pages = sorted(site_dir.glob("chapters/*/*.html"))
+    unlinked = [str(p.relative_to(site_dir)) for p in pages
+                if 'href="../../downloads/d2l-notebooks.zip"' not in p.read_text(encoding="utf-8")]
+    assert unlinked == []
