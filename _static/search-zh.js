@@ -6,6 +6,10 @@
  *    not indexed is dropped, since every remaining word must match).
  * 2. Result snippets: the page's download menu, table of contents, footer and code inputs are
  *    left out, and formulas are shown as plain text (\(\mathbf{x}\) -> x) instead of TeX source.
+ * 3. Ranking: one hit per page (the best of its page and heading matches), ordered by how many
+ *    query words the page title holds, then by how often the page uses them, then in the book's
+ *    order (_static/search-ranking.json, written by _ext/search_zh.py). Sphinx's own order breaks
+ *    ties alphabetically by title, which put 3.10 before 3.2.
  */
 (function () {
   "use strict";
@@ -30,9 +34,60 @@
     return s.trim();
   }
 
+  let ranking = null;  // {order: [docname, ...], counts: {docname: {word: count}}}
+
+  function loadRanking() {
+    const root = document.documentElement.dataset.content_root
+      || (typeof DOCUMENTATION_OPTIONS !== "undefined" && DOCUMENTATION_OPTIONS.URL_ROOT) || "./";
+    return fetch(`${root}_static/search-ranking.json`)
+      .then((r) => (r.ok ? r.json() : null))
+      .then((data) => { ranking = data; })
+      .catch(() => { ranking = null; });
+  }
+
+  /** Sphinx's results (best last) as one hit per page, best last in this book's ranking. */
+  function rank(results, searchTerms) {
+    const index = Search._index;
+    const fileOf = new Map(index.docnames.map((d, i) => [d, i]));
+    const best = new Map();
+    for (const r of results) {  // [docname, title, anchor, descr, score, filename]
+      const kept = best.get(r[0]);
+      if (!kept || r[4] > kept[4] || (r[4] === kept[4] && r[2] === "" && kept[2] !== "")) best.set(r[0], r);
+    }
+    const terms = [...searchTerms];
+    const inTitle = (doc) => terms.filter((t) => {
+      const files = index.titleterms[t];
+      const file = fileOf.get(doc);
+      return files !== undefined && (files === file || (Array.isArray(files) && files.includes(file)));
+    }).length;
+    const frequency = (doc) => terms.reduce((sum, t) => {
+      const files = index.terms[t];
+      const file = fileOf.get(doc);
+      const present = files !== undefined && (files === file || (Array.isArray(files) && files.includes(file)));
+      const counts = (ranking && ranking.counts[doc]) || {};
+      return sum + (counts[t] || (present ? 1 : 0));
+    }, 0);
+    const order = new Map(((ranking && ranking.order) || index.docnames).map((d, i) => [d, i]));
+    const key = (r) => [inTitle(r[0]), frequency(r[0]), -(order.has(r[0]) ? order.get(r[0]) : 1e9)];
+    const hits = [...best.values()].map((r) => [key(r), r]);
+    hits.sort((a, b) => {  // ascending: the best hit last, since Sphinx displays with pop()
+      for (let i = 0; i < 3; i++) if (a[0][i] !== b[0][i]) return a[0][i] - b[0][i];
+      return 0;
+    });
+    return hits.map(([, r]) => r);
+  }
+
   function patch() {
     if (typeof Search === "undefined" || Search.d2lPatched) return;
     Search.d2lPatched = true;
+
+    const performSearch = Search._performSearch;
+    Search._performSearch = (query, searchTerms, excludedTerms, highlightTerms, objectTerms) =>
+      rank(performSearch(query, searchTerms, excludedTerms, highlightTerms, objectTerms), searchTerms);
+
+    // The ranking data must be there before the first query runs.
+    const query = Search.query;
+    Search.query = (q) => (ranking === null ? loadRanking().then(() => query(q)) : query(q));
 
     const htmlToText = Search.htmlToText;
     Search.htmlToText = (htmlString, anchor) => {

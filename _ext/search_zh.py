@@ -1,0 +1,78 @@
+"""Sphinx extension: search that finds English words and ranks pages like a book's index.
+
+1. Sphinx's Chinese search language stems the index's Latin words with Snowball's English
+   (Porter2) stemmer but ships the search page the original Porter stemmer, so a word the two
+   stem differently is never found: "decay" is indexed as "decay" and searched as "decai"
+   ("weight decay", "ndarray" and "key" found nothing). Indexing with Snowball's Porter
+   stemmer, the algorithm of the page's JavaScript, makes both sides agree.
+2. Sphinx's index says which pages hold a word, not how often, and the search page breaks ties
+   by title in alphabetical order (3.10 before 3.2). _static/search-ranking.json adds what
+   _static/search-zh.js needs to rank: the pages in the book's order and, per page, how often
+   each indexed word occurs (counts of one are left out).
+"""
+import json
+from collections import Counter
+from pathlib import Path
+
+import snowballstemmer
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.search import WordCollector
+from sphinx.search.zh import SearchChinese
+
+RANKING_FILE = "_static/search-ranking.json"
+
+
+class SearchChinesePorter(SearchChinese):
+    """Chinese search whose index side stems like the page's JavaScript Porter stemmer."""
+
+    def init(self, options: dict[str, str]) -> None:
+        super().init(options)
+        self.stemmer = snowballstemmer.stemmer("porter")
+
+
+def _count_words(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Count the words of a page the way the index collects them (WordCollector, stem, filter)."""
+    if app.builder.format != "html":
+        return
+    if not hasattr(app, "_d2l_lang"):
+        app._d2l_lang = SearchChinesePorter(app.config.html_search_options)
+    lang = app._d2l_lang
+    collector = WordCollector(doctree, lang)
+    doctree.walk(collector)
+    counts = Counter()
+    for word in collector.found_words:
+        stemmed = lang.stem(word).lower()
+        if lang.word_filter(stemmed):
+            counts[stemmed] += 1
+        elif lang.word_filter(word):
+            counts[word] += 1
+    app._d2l_counts = getattr(app, "_d2l_counts", {})
+    app._d2l_counts[docname] = {word: n for word, n in sorted(counts.items()) if n > 1}
+
+
+def _book_order(app: Sphinx) -> list[str]:
+    order, todo = [], [app.config.root_doc]
+    while todo:
+        doc = todo.pop(0)
+        if doc in order:
+            continue
+        order.append(doc)
+        todo[0:0] = app.env.toctree_includes.get(doc, [])
+    return order
+
+
+def _write_ranking(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    data = {"order": _book_order(app), "counts": dict(sorted(getattr(app, "_d2l_counts", {}).items()))}
+    target = Path(app.outdir) / RANKING_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_search_language(SearchChinesePorter)
+    app.connect("doctree-resolved", _count_words)
+    app.connect("build-finished", _write_ranking)
+    return {"parallel_read_safe": True, "parallel_write_safe": False}
