@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts import book
+
 ROOT = Path(__file__).resolve().parents[1]
 
 def _notebook_zip_module():
@@ -24,10 +26,7 @@ def _notebook_zip_module():
 
 
 def _toc_notebooks() -> list[str]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [section["file"] for chapter in toc["chapters"] for section in chapter.get("sections", [])]
+    return [p.relative_to(ROOT).with_suffix("").as_posix() for p in book.notebooks()]
 
 
 @pytest.fixture(scope="module")
