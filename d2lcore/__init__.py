@@ -5,15 +5,17 @@ use, with the same names and signatures, written for current torch, NumPy,
 pandas and matplotlib. Importing it loads only torch and matplotlib;
 torchvision and pandas are imported by the functions that need them.
 
-Modules by concern: ``data`` (synthetic data, batching, Fashion-MNIST), ``functional``
+Modules by concern: ``data`` (synthetic data, batching), ``fashion_mnist`` (finding,
+reading and checking the data set), ``functional``
 (softmax, losses, dropout), ``training`` (model, optimiser, metrics, training loops),
 ``plotting``, ``devices``, ``housing`` (Ames house prices), ``reproducibility``
 (seeding, notebook setup) and ``compat`` (d2l's tensor aliases).
 """
 from . import compat
 from .compat import *  # noqa: F403  (d2l's tensor aliases and d2l.plt; listed in compat.__all__)
-from .data import (TensorLoader, fashion_mnist_tensors, find_fashion_mnist, get_dataloader_workers,
-                   get_fashion_mnist_labels, load_array, load_data_fashion_mnist, synthetic_data)
+from .data import TensorLoader, get_dataloader_workers, load_array, synthetic_data
+from .fashion_mnist import (fashion_mnist_tensors, find_fashion_mnist, get_fashion_mnist_labels,
+                            load_data_fashion_mnist)
 from .devices import num_gpus, try_all_gpus, try_gpu
 from .functional import cross_entropy, dropout_layer, log_softmax, softmax, squared_loss
 from .housing import load_house_prices
@@ -26,8 +28,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     # data
-    "TensorLoader", "fashion_mnist_tensors", "find_fashion_mnist", "get_dataloader_workers",
-    "get_fashion_mnist_labels", "load_array", "load_data_fashion_mnist", "synthetic_data",
+    "TensorLoader", "get_dataloader_workers", "load_array", "synthetic_data",
+    # fashion_mnist
+    "fashion_mnist_tensors", "find_fashion_mnist", "get_fashion_mnist_labels", "load_data_fashion_mnist",
     # devices
     "num_gpus", "try_all_gpus", "try_gpu",
     # functional

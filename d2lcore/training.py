@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from . import _checks
-from .data import get_fashion_mnist_labels
+from .fashion_mnist import get_fashion_mnist_labels
 from .plotting import Animator, show_images
 
 Updater = torch.optim.Optimizer | Callable[[int], None]
