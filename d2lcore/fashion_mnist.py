@@ -6,10 +6,13 @@ downloaded. They are parsed once per process into tensors kept in memory, checke
 against the published sizes, and batched by ``data.TensorLoader``.
 """
 import gzip
+import hashlib
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import torch
@@ -32,54 +35,90 @@ FASHION_MNIST_FILES = {
 # What the published files hold; a file that disagrees was swapped, cut short or is another data set.
 FASHION_MNIST_SIZES = {"train": 60000, "test": 10000}
 IMAGE_SHAPE = (28, 28)
+# The most bytes an IDX file may promise: the 60,000 training images. A damaged or hostile header
+# must not make the reader decompress gigabytes.
+MAX_IDX_BYTES = 60000 * 28 * 28
+# Where the files are downloaded from, with the MD5 of each .gz (torchvision's list).
+DOWNLOAD_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+DOWNLOAD_MD5 = {
+    "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+    "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+    "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+    "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+}
 FASHION_MNIST_LABELS = ["t-shirt", "trouser", "pullover", "dress", "coat",
                         "sandal", "shirt", "sneaker", "bag", "ankle boot"]
 
 
 def get_fashion_mnist_labels(labels: Sequence[int]) -> list[str]:
-    """Return the text labels of Fashion-MNIST class indices.
+    """Return the text labels of Fashion-MNIST class indices (a list, or a vector of indices).
 
     Defined in 2.5 image-classification-dataset.
     """
+    shape = tuple(getattr(labels, "shape", ()))
+    if len(shape) > 1:
+        raise ValueError(f"get_fashion_mnist_labels: labels has shape {shape}, which looks like the "
+                         "net's outputs (one score per class); pass class indices: "
+                         "net(X).argmax(dim=1)")
     names = []
-    for label in labels:
-        i = int(label)
+    for position, label in enumerate(labels):
+        i = _checks.class_index("get_fashion_mnist_labels", f"labels[{position}]", label)
         if not 0 <= i < len(FASHION_MNIST_LABELS):
             raise ValueError(f"Fashion-MNIST labels lie in 0..9, got {i}")
         names.append(FASHION_MNIST_LABELS[i])
     return names
 
 
+def _read_exactly(f: BinaryIO, n: int) -> bytes:
+    """Read ``n`` bytes, or fewer at the end of the file, without reading further."""
+    chunks, left = [], n
+    while left > 0:
+        chunk = f.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def _read_idx(path: Path, expected_dims: int) -> np.ndarray:
-    """Read an IDX file (optionally gzipped) and check its header against its size."""
+    """Read an IDX file (optionally gzipped): its header first, then at most the bytes it promises."""
     opener = gzip.open if path.suffix == ".gz" else open
+    header_size = 4 + 4 * expected_dims
     try:
         with opener(path, "rb") as f:
-            raw = f.read()
+            header = _read_exactly(f, header_size)
+            magic_ok = len(header) == header_size and header[:4] == bytes([0, 0, 0x08, expected_dims])
+            if not magic_ok:
+                raise ValueError(f"Fashion-MNIST file {path} is not an IDX file of {expected_dims} "
+                                 "dimension(s) of unsigned bytes")
+            dims = [int.from_bytes(header[4 + 4 * i:8 + 4 * i], "big") for i in range(expected_dims)]
+            promised = 1
+            for d in dims:  # Python integers: an int64 product of four 32-bit sizes can wrap
+                promised *= d
+            if promised > MAX_IDX_BYTES:
+                raise ValueError(f"Fashion-MNIST file {path} has a damaged header: it promises "
+                                 f"{promised:,} bytes of data, more than any Fashion-MNIST file "
+                                 f"holds ({MAX_IDX_BYTES:,}); delete it and provide the file again")
+            raw = _read_exactly(f, promised + 1)  # one byte more tells a too long file
     except PermissionError as exc:  # not a damaged file: deleting it would be the wrong advice
         raise PermissionError(f"Fashion-MNIST file {path} cannot be read (permission denied); "
                               f"make it readable (chmod a+r {path}) or set ${DATA_ENV} to a "
                               "folder holding a copy you can read") from exc
     except (OSError, EOFError, zlib.error) as exc:  # truncated or damaged gzip stream
         raise ValueError(f"Fashion-MNIST file {path} is corrupted or truncated "
-                         f"({type(exc).__name__}: {exc}); delete it and provide the file again") from exc
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08 or raw[3] != expected_dims:
-        raise ValueError(f"Fashion-MNIST file {path} is not an IDX file of {expected_dims} "
-                         "dimension(s) of unsigned bytes")
-    header = 4 + 4 * expected_dims
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(expected_dims)]
-    if len(raw) != header + int(np.prod(dims)):
+                         f"({type(exc).__name__}: {exc}); delete it and provide the file again"
+                         ) from exc
+    if len(raw) != promised:
+        held = f"{len(raw)}" if len(raw) <= promised else "more"
         raise ValueError(f"Fashion-MNIST file {path} is truncated or corrupted: header promises "
-                         f"{int(np.prod(dims))} bytes of data, file holds {len(raw) - header}")
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+                         f"{promised} bytes of data, file holds {held}")
+    return np.frombuffer(raw, dtype=np.uint8).reshape(dims)
 
 
-def _find_in(root: Path, complete_or_fail: bool = False) -> dict[str, Path] | None:
-    """Return the four Fashion-MNIST files under ``root`` (gz or not), or None.
-
-    With ``complete_or_fail`` a folder holding only some of them is an error naming the
-    missing ones (for $D2LCORE_DATA: the reader chose it, so falling back would hide the mistake).
-    """
+def _find_in(root: Path) -> tuple[dict[str, Path] | None, tuple[Path, dict[str, Path]] | None]:
+    """Return (the four Fashion-MNIST files under ``root``, gz or not, or None;
+    the first folder holding only some of them with those it holds, or None)."""
     partial = None
     for folder in (root, root / "fashion-mnist", root / "FashionMNIST" / "raw"):
         found = {}
@@ -89,14 +128,9 @@ def _find_in(root: Path, complete_or_fail: bool = False) -> dict[str, Path] | No
                     found[key] = candidate
                     break
         if len(found) == len(FASHION_MNIST_FILES):
-            return found
-        partial = partial or (found and (folder, found))
-    if partial and complete_or_fail:
-        folder, found = partial
-        missing = [name + "[.gz]" for key, name in FASHION_MNIST_FILES.items() if key not in found]
-        raise FileNotFoundError(f"{folder} holds {len(found)} of the 4 Fashion-MNIST files; "
-                                f"missing: {', '.join(missing)}. Add them there, or unset ${DATA_ENV}")
-    return None
+            return found, None
+        partial = partial or (found and (folder, found)) or None
+    return None, partial
 
 
 def _candidate_roots() -> list[Path]:
@@ -110,50 +144,113 @@ def _candidate_roots() -> list[Path]:
 
 
 def _data_dir_name() -> str:
-    return "the book's data/ folder" if DEFAULT_DATA_DIR == _CHECKOUT / "data" else "d2lcore's data cache"
+    in_checkout = DEFAULT_DATA_DIR == _CHECKOUT / "data"
+    return "the book's data/ folder" if in_checkout else "d2lcore's data cache"
 
 
-def _download(target: Path) -> str:
-    """Download Fashion-MNIST into ``target`` with torchvision; return why it failed, or ""."""
+def _open_url(url: str, start: int) -> tuple[Any, bool]:
+    """Open ``url`` from byte ``start``; return the stream and whether the server resumed there.
+
+    The only function that touches the network (tests replace it).
+    """
+    import urllib.request
+
+    headers = {"Range": f"bytes={start}-"} if start else {}
+    response = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60)
+    return response, response.status == 206
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` so that one process at a time downloads into it.
+
+    Where ``fcntl`` does not exist (Windows) downloads are not serialised; the renames still
+    keep every file whole.
+    """
     try:
-        import torchvision
-    except ImportError:
-        return ("torchvision, which downloads it, is not installed: "
-                "pip install torchvision, or pip install 'd2lcore[data]'")
+        import fcntl
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        for train in (True, False):
-            torchvision.datasets.FashionMNIST(root=str(target), train=train, download=True)
-    except Exception as exc:  # no network, a proxy, a full disk...
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def _fetch(name: str, folder: Path) -> None:
+    """Download ``name`` into ``folder``: into ``name.part``, resumed where an interrupted
+    download stopped, checked against its MD5, then renamed, so ``name`` is never partial."""
+    part = folder / (name + ".part")
+    if not (part.is_file() and _md5(part) == DOWNLOAD_MD5[name]):  # else: complete, not yet renamed
+        start = part.stat().st_size if part.is_file() else 0
+        stream, resumed = _open_url(DOWNLOAD_URL + name, start)
+        with stream, open(part, "ab" if resumed else "wb") as out:
+            while chunk := stream.read(1 << 16):
+                out.write(chunk)
+        digest = _md5(part)
+        if digest != DOWNLOAD_MD5[name]:
+            part.unlink()
+            raise ValueError(f"{name} arrived damaged (MD5 {digest}, expected {DOWNLOAD_MD5[name]})")
+    os.replace(part, folder / name)
+
+
+def _download(folder: Path) -> str:
+    """Download the Fashion-MNIST files ``folder`` lacks; return why it failed, or ""."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with _locked(folder):  # a second process waits here, then finds the files present
+            for stem in FASHION_MNIST_FILES.values():
+                if not any((folder / n).is_file() for n in (stem, stem + ".gz")):
+                    _fetch(stem + ".gz", folder)
+    except Exception as exc:  # no network, a proxy, a full disk... (Ctrl-C keeps the .part)
         return f"{type(exc).__name__}: {exc}"
     return ""
 
 
 def find_fashion_mnist(download: bool = True) -> dict[str, Path]:
     """Locate the Fashion-MNIST files: $D2LCORE_DATA, the book's data/ folder (installed: a
-    user cache), Debian's package, else download them with torchvision.
+    user cache), Debian's package, else download them (into $D2LCORE_DATA when it is set).
 
+    A $D2LCORE_DATA folder holding only some of the files is completed by downloading the
+    others (an interrupted download resumes), never replaced by another location.
     Defined in 2.5 image-classification-dataset, like the loader that uses it.
     """
     roots = _candidate_roots()
-    env_set = bool(os.environ.get(DATA_ENV))
-    for i, root in enumerate(roots):
-        found = _find_in(root, complete_or_fail=env_set and i == 0)
+    env_root = roots[0] if os.environ.get(DATA_ENV) else None
+    partial = None
+    for root in roots:
+        found, partial = _find_in(root)
         if found:
             return found
-    target = roots[0] if env_set else DEFAULT_DATA_DIR
+        if root == env_root and partial:
+            break  # the reader chose this folder: falling back would hide the missing files
+        partial = None
+    target = env_root or DEFAULT_DATA_DIR
     reason = _download(target) if download else "download=False"
     if not reason:
-        found = _find_in(target)
+        found, _ = _find_in(target)
         if found:
             return found
         reason = "the download finished but the files are not where expected"
+    if partial:
+        folder, found = partial
+        missing = [name + "[.gz]" for key, name in FASHION_MNIST_FILES.items() if key not in found]
+        raise FileNotFoundError(f"{folder} holds {len(found)} of the 4 Fashion-MNIST files; "
+                                f"missing: {', '.join(missing)}, and downloading them failed "
+                                f"({reason}). Add them there, or unset ${DATA_ENV}")
     raise FileNotFoundError(
-        "Fashion-MNIST was not found and could not be downloaded (" + reason + "). Provide it in one of "
-        f"three ways: (1) put the four .gz files in a folder and set ${DATA_ENV} to it; "
+        f"Fashion-MNIST was not found and could not be downloaded ({reason}). Provide it in one "
+        f"of three ways: (1) put the four .gz files in a folder and set ${DATA_ENV} to it; "
         f"(2) put them in {_data_dir_name()} ({DEFAULT_DATA_DIR}); "
         "(3) on Debian/Ubuntu run `apt-get install dataset-fashion-mnist` "
-        f"(installs them in {DEBIAN_DIR}). With network access and torchvision installed they are "
-        "downloaded automatically.")
+        f"(installs them in {DEBIAN_DIR}). With network access they are downloaded automatically.")
 
 
 _CACHE: dict[tuple, tuple[torch.Tensor, ...]] = {}
