@@ -11,6 +11,8 @@ reading and checking the data set), ``functional``
 ``plotting``, ``devices``, ``housing`` (Ames house prices), ``reproducibility``
 (seeding, notebook setup) and ``compat`` (d2l's tensor aliases).
 """
+from typing import NoReturn
+
 from . import compat
 from .compat import *  # noqa: F403  (d2l's tensor aliases and d2l.plt; listed in compat.__all__)
 from .data import TensorLoader, get_dataloader_workers, load_array, synthetic_data
@@ -25,6 +27,12 @@ from .training import (Accumulator, Timer, TrainResult, TrainingCheckError, accu
                        evaluate_loss, linreg, predict_ch3, sgd, train_ch3, train_epoch_ch3)
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> NoReturn:
+    """``d2l.<name>`` that d2lcore lacks: say what to use instead when it is a d2l name."""
+    raise AttributeError(compat.missing_name(name))
+
 
 __all__ = [
     # data

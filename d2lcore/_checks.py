@@ -79,9 +79,10 @@ def class_labels(where: str, y: torch.Tensor, num_classes: int | None = None) ->
                          "probabilities of each class (soft labels) compute the loss directly: "
                          "-(y * torch.log(y_hat)).sum(dim=1)")
     low, high = int(y.min()), int(y.max())
-    if low < 0 or (num_classes is not None and high >= num_classes):
-        bad = low if low < 0 else high
-        raise ValueError(f"{where}: y holds label {bad}, but y_hat has {num_classes} columns "
+    if low < 0:
+        raise ValueError(f"{where}: y holds label {low}, but class indices start at 0")
+    if num_classes is not None and high >= num_classes:
+        raise ValueError(f"{where}: y holds label {high}, but y_hat has {num_classes} columns "
                          f"(classes 0..{num_classes - 1}): a label outside them can never be "
                          "predicted. Give the net one output per class (e.g. nn.Linear(..., 10) "
                          "for Fashion-MNIST) or check the labels")
@@ -107,20 +108,20 @@ def parameters(where: str, params: Any) -> list[torch.Tensor]:
 
 def gradient(where: str, i: int, param: torch.Tensor) -> torch.Tensor:
     """Return the ``.grad`` of parameter ``i``, or raise naming why it has none."""
-    if param.grad is not None:
-        return param.grad
     shape = tuple(param.shape)
     if not param.requires_grad:
         raise ValueError(f"{where}: parameter {i} (shape {shape}) does not require a gradient; "
                          "create it with requires_grad=True or call w.requires_grad_()")
-    if param.grad_fn is not None:
+    if not param.is_leaf:
         raise ValueError(f"{where}: parameter {i} (shape {shape}) is not a leaf tensor: it was "
                          f"computed ({type(param.grad_fn).__name__}), e.g. torch.normal(0, 0.01, "
                          "(2, 1), requires_grad=True) * 0.01, so backward() fills the gradient of "
                          "the tensor it came from, not its own. Compute first, then ask for the "
                          "gradient: w = (torch.normal(0, 0.01, (2, 1)) * 0.01).requires_grad_()")
-    raise ValueError(f"{where}: parameter {i} (shape {shape}) has no gradient yet; call "
-                     "l.sum().backward() before updating")
+    if param.grad is None:
+        raise ValueError(f"{where}: parameter {i} (shape {shape}) has no gradient yet; call "
+                         "l.sum().backward() before updating")
+    return param.grad
 
 
 def loss_function(where: str, loss: Any) -> None:

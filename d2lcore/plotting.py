@@ -117,6 +117,10 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
         Y = [Y]
     if len(X) != len(Y):
         X = X * len(Y)
+    for i, y in enumerate(Y):
+        if y is None:
+            raise ValueError(f"plot: Y[{i}] is None; pass only the curves to draw, e.g. "
+                             "plot(x, [y1, y2])")
     axes.cla()
     for x, y, fmt in zip(X, Y, fmts * (len(Y) // len(fmts) + 1)):
         y = _as_array(y)
@@ -142,12 +146,19 @@ def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] |
         raise ValueError(f"show_images: {len(imgs)} images do not fit a {num_rows}x{num_cols} grid")
     if titles is not None and len(titles) < len(imgs):
         raise ValueError(f"show_images: {len(imgs)} images but only {len(titles)} titles")
+    arrays = [_as_array(img) for img in imgs]
+    for i, a in enumerate(arrays):
+        if a.ndim != 2 and not (a.ndim == 3 and a.shape[-1] in (3, 4)):
+            batch = f"imgs has shape {tuple(imgs.shape)}, so " if hasattr(imgs, "shape") else ""
+            raise ValueError(f"show_images: {batch}image {i} has shape {a.shape}; pass images of "
+                             "shape (H, W) (or (H, W, 3) for colour), e.g. X.reshape(n, 28, 28) "
+                             "or X.squeeze(1) for a batch of shape (n, 1, 28, 28)")
     use_svg_display()
     figsize = (num_cols * scale, num_rows * scale)
     _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
     axes = axes.flatten()
-    for i, (ax, img) in enumerate(zip(axes, imgs)):
-        ax.imshow(_as_array(img))
+    for i, (ax, img) in enumerate(zip(axes, arrays)):
+        ax.imshow(img)
         ax.axes.get_xaxis().set_visible(False)
         ax.axes.get_yaxis().set_visible(False)
         if titles:

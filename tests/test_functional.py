@@ -84,8 +84,12 @@ def test_softmax_rejects_non_matrices(bad):
 def test_cross_entropy_rejects_mismatched_or_out_of_range_labels():
     with pytest.raises(ValueError, match="vector of 2 labels"):
         d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, 1, 2]))
-    with pytest.raises(ValueError, match=r"labels in y must lie in \[0, 2\]"):
+    with pytest.raises(ValueError, match=r"y holds label 3, but y_hat has 3 columns \(classes 0..2\)"):
         d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, 3]))
+    with pytest.raises(ValueError, match="y holds label -1, but class indices start at 0"):
+        d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, -1]))
+    with pytest.raises(TypeError, match=r"cross_entropy: y must be a torch.Tensor, got list"):
+        d2l.cross_entropy(torch.full((2, 3), 1 / 3), [0, 1])  # the same error as accuracy's
 
 
 def test_dropout_extremes_and_expectation():
