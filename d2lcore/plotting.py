@@ -102,8 +102,6 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
     """
     if legend is None:
         legend = []
-    set_figsize(figsize)
-    axes = axes if axes is not None else plt.gca()
 
     def has_one_axis(v: Any) -> bool:
         return (hasattr(v, "ndim") and v.ndim == 1) or (
@@ -117,17 +115,21 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
         Y = [Y]
     if len(X) != len(Y):
         X = X * len(Y)
-    for i, y in enumerate(Y):
+    curves = []  # checked before a figure is created: an error leaves no empty figure
+    for i, (x, y) in enumerate(zip(X, Y)):
         if y is None:
             raise ValueError(f"plot: Y[{i}] is None; pass only the curves to draw, e.g. "
                              "plot(x, [y1, y2])")
-    axes.cla()
-    for x, y, fmt in zip(X, Y, fmts * (len(Y) // len(fmts) + 1)):
         y = _as_array(y)
-        if len(x):
-            x = _as_array(x)
-            if x.shape[0] != y.shape[0]:
-                raise ValueError(f"plot: x has {x.shape[0]} points but y has {y.shape[0]}")
+        x = _as_array(x) if len(x) else None
+        if x is not None and x.shape[0] != y.shape[0]:
+            raise ValueError(f"plot: x has {x.shape[0]} points but y has {y.shape[0]}")
+        curves.append((x, y))
+    set_figsize(figsize)
+    axes = axes if axes is not None else plt.gca()
+    axes.cla()
+    for (x, y), fmt in zip(curves, fmts * (len(Y) // len(fmts) + 1)):
+        if x is not None:
             axes.plot(x, y, fmt)
         else:
             axes.plot(y, fmt)
