@@ -11,8 +11,6 @@ reading and checking the data set), ``functional``
 ``plotting``, ``devices``, ``housing`` (Ames house prices), ``reproducibility``
 (seeding, notebook setup) and ``compat`` (d2l's tensor aliases).
 """
-from typing import NoReturn
-
 from . import compat
 from .compat import *  # noqa: F403  (d2l's tensor aliases and d2l.plt; listed in compat.__all__)
 from .data import TensorLoader, get_dataloader_workers, load_array, synthetic_data
@@ -23,14 +21,19 @@ from .functional import cross_entropy, dropout_layer, log_softmax, softmax, squa
 from .housing import load_house_prices
 from .plotting import Animator, plot, set_axes, set_figsize, show_images, use_svg_display
 from .reproducibility import notebook_setup, seed_all
-from .training import (Accumulator, Timer, TrainResult, TrainingCheckError, accuracy, evaluate_accuracy,
-                       evaluate_loss, linreg, predict_ch3, sgd, train_ch3, train_epoch_ch3)
+from .training import (Accumulator, Timer, TrainResult, TrainingCheckError, accuracy,
+                       evaluate_accuracy, evaluate_loss, linreg, predict_ch3, sgd, train_ch3,
+                       train_epoch_ch3)
 
-__version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> NoReturn:
-    """``d2l.<name>`` that d2lcore lacks: say what to use instead when it is a d2l name."""
+def __getattr__(name: str) -> str:
+    """``__version__`` (from the installed package's metadata, written once in pyproject.toml);
+    for a name d2lcore lacks, an AttributeError saying what to use instead when it is d2l's."""
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("d2lcore")
     raise AttributeError(compat.missing_name(name))
 
 
@@ -38,7 +41,8 @@ __all__ = [
     # data
     "TensorLoader", "get_dataloader_workers", "load_array", "synthetic_data",
     # fashion_mnist
-    "fashion_mnist_tensors", "find_fashion_mnist", "get_fashion_mnist_labels", "load_data_fashion_mnist",
+    "fashion_mnist_tensors", "find_fashion_mnist", "get_fashion_mnist_labels",
+    "load_data_fashion_mnist",
     # devices
     "num_gpus", "try_all_gpus", "try_gpu",
     # functional

@@ -14,7 +14,8 @@ import torch
 def positive_int(name: str, value: Any) -> int:
     """Return ``value`` if it is an integer > 0, else raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be a positive integer, got {value!r} ({type(value).__name__})")
+        raise TypeError(f"{name} must be a positive integer, got {value!r} "
+                        f"({type(value).__name__})")
     if value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value}")
     return int(value)
@@ -23,7 +24,8 @@ def positive_int(name: str, value: Any) -> int:
 def non_negative_int(name: str, value: Any) -> int:
     """Return ``value`` if it is an integer >= 0, else raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be a non-negative integer, got {value!r} ({type(value).__name__})")
+        raise TypeError(f"{name} must be a non-negative integer, got {value!r} "
+                        f"({type(value).__name__})")
     if value < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {value}")
     return int(value)
@@ -32,9 +34,20 @@ def non_negative_int(name: str, value: Any) -> int:
 def probability(name: str, value: Any) -> float:
     """Return ``value`` as a float if it lies in [0, 1], else raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a number in [0, 1], got {value!r} ({type(value).__name__})")
+        raise TypeError(f"{name} must be a number in [0, 1], got {value!r} "
+                        f"({type(value).__name__})")
     if not 0 <= value <= 1:
         raise ValueError(f"{name} must lie in [0, 1], got {value}")
+    return float(value)
+
+
+def open_fraction(name: str, value: Any) -> float:
+    """Return ``value`` as a float if 0 < value < 1, else raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number strictly between 0 and 1, "
+                        f"got {value!r} ({type(value).__name__})")
+    if not 0 < value < 1:
+        raise ValueError(f"{name} must lie strictly between 0 and 1, got {value}")
     return float(value)
 
 
@@ -74,7 +87,8 @@ def class_labels(where: str, y: torch.Tensor, num_classes: int | None = None) ->
         return
     if y.is_floating_point() and not bool((y == y.round()).all()):
         i = int((y != y.round()).reshape(-1).nonzero()[0])
-        raise ValueError(f"{where}: y holds class indices, but y[{i}] = {float(y.reshape(-1)[i]):g} "
+        value = float(y.reshape(-1)[i])
+        raise ValueError(f"{where}: y holds class indices, but y[{i}] = {value:g} "
                          "is not a whole number and would be truncated to a wrong class. For "
                          "probabilities of each class (soft labels) compute the loss directly: "
                          "-(y * torch.log(y_hat)).sum(dim=1)")
@@ -89,17 +103,18 @@ def class_labels(where: str, y: torch.Tensor, num_classes: int | None = None) ->
 
 
 def parameters(where: str, params: Any) -> list[torch.Tensor]:
-    """Return ``params`` as a list of tensors; refuse a single tensor, a used-up iterator, nothing."""
+    """Return ``params`` as a list of tensors; refuse one tensor, a used-up iterator, nothing."""
     if isinstance(params, torch.Tensor):
-        raise TypeError(f"{where}: params is one tensor of shape {tuple(params.shape)}; pass a list "
-                        "of the parameters, e.g. [w, b]")
+        raise TypeError(f"{where}: params is one tensor of shape {tuple(params.shape)}; pass a "
+                        "list of the parameters, e.g. [w, b]")
     used_up = isinstance(params, Iterator)  # e.g. net.parameters(): a generator, good for one pass
     params = list(params)
     if not params:
         hint = ("params is an iterator that is already used up (net.parameters() kept in a "
                 "variable serves only the first call); pass a list: params = "
                 "list(net.parameters())" if used_up else
-                "params is empty; pass the tensors to update, e.g. [w, b] or list(net.parameters())")
+                "params is empty; pass the tensors to update, e.g. [w, b] or "
+                "list(net.parameters())")
         raise ValueError(f"{where}: nothing to update: {hint}")
     for i, p in enumerate(params):
         tensor(f"params[{i}]", p, where)
@@ -130,7 +145,8 @@ def loss_function(where: str, loss: Any) -> None:
         raise TypeError(f"{where}: loss is the class {loss.__name__}, not a loss function; "
                         f"create one: loss={loss.__name__}(reduction='none')")
     if not callable(loss):
-        raise TypeError(f"{where}: loss must be a function loss(y_hat, y), got {type(loss).__name__}")
+        raise TypeError(f"{where}: loss must be a function loss(y_hat, y), "
+                        f"got {type(loss).__name__}")
 
 
 def loss_total(where: str, loss: Any, l: Any, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

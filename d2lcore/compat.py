@@ -6,6 +6,7 @@ such code runs unchanged after ``import d2lcore as d2l``. The book's own
 notebooks call torch directly.
 """
 import matplotlib.pyplot as plt
+import numpy as _np
 import torch
 
 tensor = torch.tensor
@@ -39,7 +40,7 @@ def astype(x: torch.Tensor, *args, **kwargs) -> torch.Tensor:
     return x.type(*args, **kwargs)
 
 
-def numpy(x: torch.Tensor, *args, **kwargs):
+def numpy(x: torch.Tensor, *args, **kwargs) -> _np.ndarray:
     """``x.detach().numpy()``."""
     return x.detach().numpy(*args, **kwargs)
 
@@ -51,7 +52,8 @@ def size(x: torch.Tensor, *args, **kwargs) -> int:
 
 # d2l 0.17 names that d2lcore does not provide, for the message of ``d2l.<name>``.
 _TORCH_ALIASES = {
-    "arange": "torch.arange", "meshgrid": "torch.meshgrid", "sin": "torch.sin", "sinh": "torch.sinh",
+    "arange": "torch.arange", "meshgrid": "torch.meshgrid", "sin": "torch.sin",
+    "sinh": "torch.sinh",
     "cos": "torch.cos", "cosh": "torch.cosh", "tanh": "torch.tanh", "linspace": "torch.linspace",
     "rand": "torch.rand", "int32": "torch.int32", "stack": "torch.stack", "abs": "torch.abs",
     "eye": "torch.eye", "to": "x.to(...)", "transpose": "x.t()", "reduce_mean": "x.mean(...)",
@@ -60,7 +62,8 @@ _DOWNLOADS = ("DATA_HUB", "DATA_URL", "download", "download_extract", "download_
 _LATER_CHAPTERS = {  # d2l-zh 2.0's chapter of each name
     "6 (convolutional networks)": "corr2d comp_conv2d evaluate_accuracy_gpu train_ch6",
     "7 (modern convolutional networks)": "Residual resnet18 vgg_block nin_block Inception",
-    "8 (recurrent networks)": "read_time_machine tokenize Vocab count_corpus load_corpus_time_machine "
+    "8 (recurrent networks)": "read_time_machine tokenize Vocab count_corpus "
+                              "load_corpus_time_machine "
                               "seq_data_iter_random seq_data_iter_sequential SeqDataLoader "
                               "load_data_time_machine RNNModelScratch predict_ch8 grad_clipping "
                               "train_epoch_ch8 train_ch8 RNNModel",
@@ -94,8 +97,9 @@ def missing_name(name: str) -> str:
                 "d2l.load_house_prices() (the Kaggle house prices, no download needed)")
     for chapter, names in _LATER_CHAPTERS.items():
         if name in names.split():
-            return (f"{base}: d2l.{name} belongs to chapter {chapter} of d2l-zh, beyond "
-                    "this book, which covers d2l-zh's chapters 2-5 (预备知识 to 深度学习计算)")
+            return (f"{base}: d2l.{name} belongs to chapter {chapter} of d2l-zh, "
+                    "beyond this book, which covers d2l-zh's chapters 2-5 "
+                    "(预备知识 to 深度学习计算)")
     return base
 
 

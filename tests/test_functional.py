@@ -117,3 +117,15 @@ def test_dropout_matches_torch_drop_rate():
 def test_dropout_rejects_probabilities_outside_unit_interval(p, error):
     with pytest.raises(error, match="dropout"):
         d2l.dropout_layer(torch.ones(3), p)
+
+
+def test_squared_loss_matches_torch():
+    y_hat, y = torch.randn(5, 1), torch.randn(5)
+    ours = d2l.squared_loss(y_hat, y)
+    assert ours.shape == (5, 1)
+    torch.testing.assert_close(ours.mean() * 2, F.mse_loss(y_hat, y.reshape(5, 1)))
+
+
+def test_squared_loss_rejects_mismatched_sizes():
+    with pytest.raises(ValueError, match="y_hat has 4 elements, y has 5"):
+        d2l.squared_loss(torch.zeros(4, 1), torch.zeros(5))
