@@ -190,7 +190,12 @@ def _fetch(name: str, folder: Path) -> None:
     part = folder / (name + ".part")
     if not (part.is_file() and _md5(part) == DOWNLOAD_MD5[name]):  # else: complete, not yet renamed
         start = part.stat().st_size if part.is_file() else 0
-        stream, resumed = _open_url(DOWNLOAD_URL + name, start)
+        try:
+            stream, resumed = _open_url(DOWNLOAD_URL + name, start)
+        except OSError as exc:  # HTTP 416: the .part is longer than the file (damaged): restart
+            if not (start and getattr(exc, "code", None) == 416):
+                raise
+            stream, resumed = _open_url(DOWNLOAD_URL + name, 0)
         with stream, open(part, "ab" if resumed else "wb") as out:
             while chunk := stream.read(1 << 16):
                 out.write(chunk)

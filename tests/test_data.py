@@ -490,6 +490,24 @@ def test_an_interrupted_download_resumes_where_it_stopped(only_fake_data, monkey
     assert (only_fake_data / "t10k-images-idx3-ubyte.gz").read_bytes() == files["t10k-images-idx3-ubyte.gz"]
 
 
+def test_a_part_longer_than_the_file_starts_over(only_fake_data, monkeypatch):
+    """The server refuses the range (HTTP 416) of a damaged, too long .part: download it anew."""
+    import urllib.error
+
+    files = serve_fake_mirror(monkeypatch)
+    serve = d2l_fm._open_url
+
+    def refuse_bad_ranges(url, start):
+        if start >= len(files[url.rsplit("/", 1)[-1]]):
+            raise urllib.error.HTTPError(url, 416, "Range Not Satisfiable", {}, None)
+        return serve(url, start)
+
+    monkeypatch.setattr(d2l_fm, "_open_url", refuse_bad_ranges)
+    (only_fake_data / "train-images-idx3-ubyte.gz.part").write_bytes(bytes(10**6))
+    train_iter, _ = d2l.load_data_fashion_mnist(10)
+    assert len(train_iter) == 3
+
+
 def test_a_damaged_download_is_not_kept(only_fake_data, monkeypatch):
     serve_fake_mirror(monkeypatch)
     monkeypatch.setitem(d2l_fm.DOWNLOAD_MD5, "train-labels-idx1-ubyte.gz", "0" * 32)
