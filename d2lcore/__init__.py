@@ -2,8 +2,8 @@
 
 ``import d2lcore as d2l`` gives the functions of the d2l package that chapters 1-4
 use, with the same names and signatures, written for current torch, NumPy,
-pandas and matplotlib. Importing it loads only torch and matplotlib;
-torchvision and pandas are imported by the functions that need them.
+pandas and matplotlib. Importing it loads only torch and matplotlib; pandas
+is imported by the function that needs it (torchvision is not needed at all).
 
 Modules by concern: ``data`` (synthetic data, batching), ``fashion_mnist`` (finding,
 reading and checking the data set), ``functional``
