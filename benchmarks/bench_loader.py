@@ -22,7 +22,7 @@ from _common import alternate, fmt_s, median
 
 import torch
 import d2lcore as d2l
-from d2lcore import data as d2l_data
+from d2lcore import fashion_mnist as d2l_data
 
 BATCH = 256
 

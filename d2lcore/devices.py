@@ -5,7 +5,10 @@ from . import _checks
 
 
 def num_gpus() -> int:
-    """Return the number of CUDA GPUs torch can see (0 on a CPU-only machine). Defined in 4.6 use-gpu."""
+    """Return the number of CUDA GPUs torch can see (0 on a CPU-only machine).
+
+    Defined in 4.6 use-gpu.
+    """
     return torch.cuda.device_count()
 
 

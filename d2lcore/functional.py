@@ -63,13 +63,12 @@ def cross_entropy(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     Defined in 2.6 softmax-regression-scratch.
     """
     _check_matrix("y_hat", y_hat)
-    if not isinstance(y, torch.Tensor) or y.dim() != 1 or y.shape[0] != y_hat.shape[0]:
-        got = f"shape {tuple(y.shape)}" if isinstance(y, torch.Tensor) else type(y).__name__
-        raise ValueError(f"y must be a vector of {y_hat.shape[0]} labels (class indices), got {got}"
-                         + ("; for one-hot labels pass y.argmax(dim=1)"
-                            if isinstance(y, torch.Tensor) and y.dim() == 2 else ""))
-    if y.numel() and (int(y.min()) < 0 or int(y.max()) >= y_hat.shape[1]):
-        raise ValueError(f"labels in y must lie in [0, {y_hat.shape[1] - 1}], got {y.min()}..{y.max()}")
+    _checks.tensor("y", y, where="cross_entropy")
+    if y.dim() != 1 or y.shape[0] != y_hat.shape[0]:
+        raise ValueError(f"y must be a vector of {y_hat.shape[0]} labels (class indices), got "
+                         f"shape {tuple(y.shape)}"
+                         + ("; for one-hot labels pass y.argmax(dim=1)" if y.dim() == 2 else ""))
+    _checks.class_labels("cross_entropy", y, y_hat.shape[1])
     _check_probabilities(y_hat.detach())
     return -torch.log(y_hat[range(len(y_hat)), y.long()])
 

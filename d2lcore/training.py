@@ -8,6 +8,7 @@ labels, a generator that runs dry after one epoch) and names divergence.
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -15,7 +16,7 @@ import torch
 from torch import nn
 
 from . import _checks
-from .data import get_fashion_mnist_labels
+from .fashion_mnist import get_fashion_mnist_labels
 from .plotting import Animator, show_images
 
 Updater = torch.optim.Optimizer | Callable[[int], None]
@@ -53,7 +54,10 @@ class Timer:
 
 
 class Accumulator:
-    """Accumulate sums over ``n`` variables (d2l's ``Accumulator``). Defined in 2.6 softmax-regression-scratch."""
+    """Accumulate sums over ``n`` variables (d2l's ``Accumulator``).
+
+    Defined in 2.6 softmax-regression-scratch.
+    """
 
     def __init__(self, n: int) -> None:
         self.data = [0.0] * _checks.positive_int("n", n)
@@ -82,15 +86,14 @@ def sgd(params: Sequence[torch.Tensor], lr: float, batch_size: int) -> None:
 
     Defined in 2.2 linear-regression-scratch.
     """
+    params = _checks.parameters("sgd", params)
     batch_size = _checks.positive_int("batch_size", batch_size)
-    _checks.positive_number("lr", lr)
+    lr = _checks.positive_number("lr", lr)
+    grads = [_checks.gradient("sgd", i, param) for i, param in enumerate(params)]
     with torch.no_grad():
-        for param in params:
-            if param.grad is None:
-                raise ValueError("sgd: a parameter has no gradient; call backward() first "
-                                 "and create parameters with requires_grad=True")
-            param -= lr * param.grad / batch_size
-            param.grad.zero_()
+        for param, grad in zip(params, grads):
+            param -= lr * grad / batch_size
+            grad.zero_()
 
 
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
@@ -102,11 +105,14 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     _checks.tensor("y_hat", y_hat, where="accuracy")
     _checks.tensor("y", y, where="accuracy")
     if y.dim() == 2 and y.shape[1] > 1:
-        raise ValueError(f"accuracy: y has shape {tuple(y.shape)}, which looks like one-hot labels; "
+        raise ValueError(f"accuracy: y has shape {tuple(y.shape)}, which looks like one-hot "
+                         "labels; "
                          "d2lcore expects class indices: pass y.argmax(dim=1)")
     if y_hat.dim() > 1 and y_hat.shape[1] > 1:
         if y_hat.shape[0] != y.shape[0]:
-            raise ValueError(f"accuracy: y_hat has {y_hat.shape[0]} rows but y has {y.shape[0]} labels")
+            raise ValueError(f"accuracy: y_hat has {y_hat.shape[0]} rows but y has {y.shape[0]} "
+                             "labels")
+        _checks.class_labels("accuracy", y, y_hat.shape[1])
         # argmax of a row of NaN is 0: a diverged model must not score on class 0
         valid = ~torch.isnan(y_hat).reshape(y_hat.shape[0], -1).any(dim=1)
         y_hat = y_hat.argmax(dim=1)
@@ -118,14 +124,6 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     if valid is not None:
         cmp &= valid.reshape(y.shape)
     return float(cmp.type(y.dtype).sum())
-
-
-def _check_loss(fn: str, loss: Any) -> None:
-    if isinstance(loss, type):
-        raise TypeError(f"{fn}: loss is the class {loss.__name__}, not a loss function; "
-                        f"create one: loss={loss.__name__}(reduction='none')")
-    if not callable(loss):
-        raise TypeError(f"{fn}: loss must be a function loss(y_hat, y), got {type(loss).__name__}")
 
 
 def _check_updater(updater: Any) -> None:
@@ -140,27 +138,17 @@ def _check_updater(updater: Any) -> None:
                         f"updater(batch_size), got {type(updater).__name__}")
 
 
-def _check_reiterable(name: str, data_iter: Any) -> None:
-    # A DataLoader or a list is iterable again; a generator or iterator is not. (Calling iter()
-    # to find out would start a DataLoader's worker processes.)
-    if isinstance(data_iter, Iterator):
-        raise TypeError(f"{name} is an iterator ({type(data_iter).__name__}), which is used up after "
-                        "one epoch; pass something that can be iterated again, e.g. "
-                        "d2l.load_array((X, y), batch_size) or a list of batches")
-
-
-def _batch_total(loss: Callable, l: torch.Tensor, n: int) -> torch.Tensor:
-    """Summed loss of a batch of ``n`` examples, whatever ``loss``'s reduction."""
-    if l.dim() > 0:
-        return l.sum()
-    reduction = getattr(loss, "reduction", None)  # torch's loss modules say what they return
-    if reduction == "mean":
-        return l * n
-    if reduction == "sum":
-        return l
-    raise ValueError("loss returned a single number, so it is unknown whether it is the batch's mean "
-                     "or sum; return one loss per example (e.g. nn.CrossEntropyLoss(reduction='none')) "
-                     "or pass one of torch's loss modules, whose reduction is known")
+@contextmanager
+def _eval_mode(net: Callable) -> Iterator[None]:
+    """Evaluate an ``nn.Module`` in eval mode (dropout off), then restore the mode it had."""
+    was_training = isinstance(net, nn.Module) and net.training
+    if isinstance(net, nn.Module):
+        net.eval()
+    try:
+        yield
+    finally:
+        if was_training:
+            net.train()
 
 
 def evaluate_accuracy(net: Callable, data_iter: Iterable) -> float:
@@ -168,17 +156,10 @@ def evaluate_accuracy(net: Callable, data_iter: Iterable) -> float:
 
     Defined in 2.6 softmax-regression-scratch.
     """
-    was_training = isinstance(net, nn.Module) and net.training
-    if isinstance(net, nn.Module):
-        net.eval()
     metric = Accumulator(2)  # correct predictions, examples
-    try:
-        with torch.no_grad():
-            for X, y in data_iter:
-                metric.add(accuracy(net(X), y), y.numel())
-    finally:
-        if was_training:
-            net.train()
+    with _eval_mode(net), torch.no_grad():
+        for X, y in data_iter:
+            metric.add(accuracy(net(X), y), y.numel())
     if metric[1] == 0:
         raise ValueError("evaluate_accuracy: data_iter yielded no examples "
                          "(an iterator or generator is empty after one pass)")
@@ -186,14 +167,18 @@ def evaluate_accuracy(net: Callable, data_iter: Iterable) -> float:
 
 
 def evaluate_loss(net: Callable, data_iter: Iterable, loss: Callable) -> float:
-    """Average loss per example of ``net`` over ``data_iter``. Defined in 3.4 underfit-overfit."""
-    _check_loss("evaluate_loss", loss)
+    """Average loss per example of ``net`` over ``data_iter``; an ``nn.Module`` is evaluated in
+    eval mode. Defined in 3.4 underfit-overfit.
+    """
+    _checks.loss_function("evaluate_loss", loss)
     metric = Accumulator(2)  # summed loss, examples
-    with torch.no_grad():
+    with _eval_mode(net), torch.no_grad():
         for X, y in data_iter:
             out = net(X)
-            l = loss(out, y.reshape(out.shape))
-            metric.add(_batch_total(loss, l, y.numel()), y.numel())
+            if y.numel() == out.numel():  # regression: labels (n,) for outputs (n, 1), as in d2l
+                y = y.reshape(out.shape)
+            l = loss(out, y)
+            metric.add(_checks.loss_total("evaluate_loss", loss, l, out, y), y.numel())
     if metric[1] == 0:
         raise ValueError("evaluate_loss: data_iter yielded no examples "
                          "(an iterator or generator is empty after one pass)")
@@ -204,8 +189,22 @@ class TrainingCheckError(AssertionError):
     """Raised by ``train_ch3`` when training ends below d2l's success thresholds or diverges."""
 
 
-def _train_epoch(net: Callable, train_iter: Iterable, loss: Callable, updater: Updater,
-                 epoch: int | None) -> tuple[float, float]:
+def _leaves(t: torch.Tensor) -> list[torch.Tensor]:
+    """The tensors requiring grad that ``t`` was computed from (e.g. a scratch net's W and b)."""
+    leaves, seen, todo = [], set(), [t.grad_fn]
+    while todo:
+        fn = todo.pop()
+        if fn is None or fn in seen:
+            continue
+        seen.add(fn)
+        if hasattr(fn, "variable"):  # AccumulateGrad: where backward() stores a leaf's gradient
+            leaves.append(fn.variable)
+        todo.extend(next_fn for next_fn, _ in fn.next_functions)
+    return leaves
+
+
+def _train_epoch(where: str, net: Callable, train_iter: Iterable, loss: Callable,
+                 updater: Updater, epoch: int | None) -> tuple[float, float]:
     if isinstance(net, nn.Module):
         net.train()
     metric = Accumulator(3)  # summed loss, correct predictions, examples
@@ -213,35 +212,49 @@ def _train_epoch(net: Callable, train_iter: Iterable, loss: Callable, updater: U
         y_hat = net(X)
         l = loss(y_hat, y)
         n = y.numel()
-        total = _batch_total(loss, l, n)
+        total = _checks.loss_total(where, loss, l, y_hat, y)
         value = float(total.detach())
         if not math.isfinite(value):
-            where = f"at epoch {epoch}, batch {batch}" if epoch else f"at batch {batch}"
-            raise TrainingCheckError(f"training diverged (loss {value} {where}): the learning rate "
-                                     "is probably too large; lower it (e.g. 10 times) and train again")
+            at = f"at epoch {epoch}, batch {batch}" if epoch else f"at batch {batch}"
+            raise TrainingCheckError(f"training diverged (loss {value} {at}): the learning rate "
+                                     "is probably too large; lower it (e.g. 10 times) and train "
+                                     "again. (A custom updater that never resets the gradients "
+                                     "diverges the same way.)")
+        if not total.requires_grad:
+            raise ValueError(f"{where}: the loss does not depend on any tensor that requires a "
+                             "gradient, so there is nothing to train: create W and b with "
+                             "requires_grad=True (or unfreeze the net's parameters, or train "
+                             "outside torch.no_grad())")
         if isinstance(updater, torch.optim.Optimizer):
             updater.zero_grad()
             l.mean().backward()  # per-example losses: their mean, as d2l does; a scalar as it is
             updater.step()
         else:
+            leaves = _leaves(total) if batch == 1 else []
             total.backward()  # updater(batch_size) divides the summed gradient, like d2l.sgd
             updater(X.shape[0])
+            if any(p.grad is not None and bool(p.grad.any()) for p in leaves):
+                raise ValueError(f"{where}: after updater(batch_size) the gradients are not zero: "
+                                 "the updater does not reset them, so every batch would add its "
+                                 "gradient to all earlier ones. Reset them after each step: "
+                                 "param.grad.zero_() (d2l.sgd does), or optimizer.zero_grad()")
         metric.add(value, accuracy(y_hat.detach(), y), n)
     if metric[2] == 0:
-        raise ValueError("train_epoch_ch3: train_iter yielded no examples "
+        raise ValueError(f"{where}: train_iter yielded no examples "
                          "(an iterator or generator is empty after one pass)")
     return metric[0] / metric[2], metric[1] / metric[2]
 
 
-def train_epoch_ch3(net: Callable, train_iter: Iterable, loss: Callable, updater: Updater):
+def train_epoch_ch3(net: Callable, train_iter: Iterable, loss: Callable,
+                    updater: Updater) -> tuple[float, float]:
     """Train ``net`` for one epoch; return (average training loss, training accuracy).
 
     Raises ``TrainingCheckError`` as soon as the loss is NaN or infinite.
     Defined in 2.6 softmax-regression-scratch.
     """
-    _check_loss("train_epoch_ch3", loss)
+    _checks.loss_function("train_epoch_ch3", loss)
     _check_updater(updater)
-    return _train_epoch(net, train_iter, loss, updater, epoch=None)
+    return _train_epoch("train_epoch_ch3", net, train_iter, loss, updater, epoch=None)
 
 
 class TrainResult(NamedTuple):
@@ -266,16 +279,16 @@ def train_ch3(net: Callable, train_iter: Iterable, test_iter: Iterable, loss: Ca
     Defined in 2.6 softmax-regression-scratch.
     """
     num_epochs = _checks.positive_int("num_epochs", num_epochs)
-    _check_loss("train_ch3", loss)
+    _checks.loss_function("train_ch3", loss)
     _check_updater(updater)
     if num_epochs > 1:
-        _check_reiterable("train_iter", train_iter)
-        _check_reiterable("test_iter", test_iter)
+        _checks.reiterable("train_ch3", "train_iter", train_iter)
+        _checks.reiterable("train_ch3", "test_iter", test_iter)
     xlim = [1, num_epochs] if num_epochs > 1 else None  # one epoch: let matplotlib choose
     animator = Animator(xlabel="epoch", xlim=xlim, ylim=[0.3, 0.9],
                         legend=["train loss", "train acc", "test acc"])
     for epoch in range(1, num_epochs + 1):
-        train_loss, train_acc = _train_epoch(net, train_iter, loss, updater, epoch)
+        train_loss, train_acc = _train_epoch("train_ch3", net, train_iter, loss, updater, epoch)
         test_acc = evaluate_accuracy(net, test_iter)
         animator.add(epoch, (train_loss, train_acc, test_acc))
     result = TrainResult(train_loss, train_acc, test_acc)
@@ -290,12 +303,14 @@ def train_ch3(net: Callable, train_iter: Iterable, test_iter: Iterable, loss: Ca
             problems.append(f"test acc {test_acc:.3f} is not above 0.7")
         if problems:
             raise TrainingCheckError("training did not succeed: " + "; ".join(problems)
-                                     + ". Check the learning rate and the model, or pass check=False.")
+                                     + ". Check the learning rate and the model, or pass "
+                                     "check=False.")
     return result
 
 
 def predict_ch3(net: Callable, test_iter: Iterable, n: int = 6) -> None:
-    """Show the first ``n`` test images with their true and predicted labels.
+    """Show the first ``n`` test images with their true and predicted labels (an ``nn.Module``
+    predicts in eval mode).
 
     Defined in 2.6 softmax-regression-scratch.
     """
@@ -303,7 +318,7 @@ def predict_ch3(net: Callable, test_iter: Iterable, n: int = 6) -> None:
     X, y = next(iter(test_iter))
     if n > len(y):
         raise ValueError(f"predict_ch3: n={n} but a batch holds only {len(y)} images")
-    with torch.no_grad():
+    with _eval_mode(net), torch.no_grad():
         preds = get_fashion_mnist_labels(net(X).argmax(dim=1))
     trues = get_fashion_mnist_labels(y)
     titles = [true + "\n" + pred for true, pred in zip(trues, preds)]

@@ -1,5 +1,7 @@
-"""d2lcore.data: synthetic data, in-memory batching and Fashion-MNIST loading."""
+"""d2lcore.data and d2lcore.fashion_mnist: synthetic data, in-memory batching, Fashion-MNIST."""
 import gzip
+import hashlib
+import io
 import struct
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import d2lcore as d2l
-from d2lcore import data as d2l_data
+from d2lcore import fashion_mnist as d2l_fm
 
 
 def write_idx(path: Path, array: np.ndarray, compress: bool = True) -> None:
@@ -31,21 +33,75 @@ def fake_fashion_mnist(folder: Path, n_train: int = 30, n_test: int = 10) -> Non
         write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", np.arange(n) % 10)
 
 
+def fake_gz_files(n_train: int = 30, n_test: int = 10) -> dict[str, bytes]:
+    """The four .gz files of a small fake Fashion-MNIST, by name."""
+    rng = np.random.default_rng(0)
+    files = {}
+    for prefix, n in (("train", n_train), ("t10k", n_test)):
+        for kind, array in (("images-idx3", rng.integers(0, 256, (n, 28, 28))),
+                            ("labels-idx1", np.arange(n) % 10)):
+            header = bytes([0, 0, 0x08, array.ndim]) + b"".join(struct.pack(">I", d)
+                                                                 for d in array.shape)
+            files[f"{prefix}-{kind}-ubyte.gz"] = gzip.compress(header + array.astype(np.uint8).tobytes(),
+                                                               mtime=0)
+    return files
+
+
+def serve_fake_mirror(monkeypatch, interrupt: str | None = None, requests: list | None = None):
+    """Replace the network by a mirror serving the fake files (with HTTP range requests).
+
+    With ``interrupt`` the download of that file stops halfway with KeyboardInterrupt (Ctrl-C),
+    once. ``requests`` collects (file name, start byte) of every request.
+    """
+    files = fake_gz_files()
+    monkeypatch.setattr(d2l_fm, "DOWNLOAD_MD5", {k: hashlib.md5(v).hexdigest() for k, v in files.items()})
+    pending = {interrupt} if interrupt else set()
+
+    class Stream(io.BytesIO):
+        def __init__(self, data, stop_at=None):
+            super().__init__(data)
+            self.stop_at = stop_at
+
+        def read(self, size=-1):
+            if self.stop_at is not None and self.tell() >= self.stop_at:
+                raise KeyboardInterrupt
+            limit = size if self.stop_at is None else min(size, self.stop_at - self.tell())
+            return super().read(limit)
+
+    def fake_open(url, start):
+        name = url.rsplit("/", 1)[-1]
+        if requests is not None:
+            requests.append((name, start))
+        data = files[name][start:]
+        if name in pending:
+            pending.discard(name)
+            return Stream(data, stop_at=len(data) // 2), start > 0
+        return Stream(data), start > 0
+
+    monkeypatch.setattr(d2l_fm, "_open_url", fake_open)
+    return files
+
+
+def offline(url, start):
+    raise OSError("network is unreachable")
+
+
 @pytest.fixture
 def only_fake_data(tmp_path, monkeypatch):
     """Point every search location at empty folders, then return the $D2LCORE_DATA folder.
 
     The fake set has 30 training and 10 test images instead of 60,000 and 10,000.
     """
-    monkeypatch.setattr(d2l_data, "REPO_DATA_DIR", tmp_path / "repo-data")
-    monkeypatch.setattr(d2l_data, "DEBIAN_DIR", tmp_path / "debian")
-    monkeypatch.setattr(d2l_data, "FASHION_MNIST_SIZES", {"train": 30, "test": 10})
+    monkeypatch.setattr(d2l_fm, "DEFAULT_DATA_DIR", tmp_path / "repo-data")
+    monkeypatch.setattr(d2l_fm, "DEBIAN_DIR", tmp_path / "debian")
+    monkeypatch.setattr(d2l_fm, "FASHION_MNIST_SIZES", {"train": 30, "test": 10})
+    monkeypatch.setattr(d2l_fm, "_open_url", offline)  # no test touches the network
     env_dir = tmp_path / "env"
     env_dir.mkdir()
     monkeypatch.setenv("D2LCORE_DATA", str(env_dir))
-    d2l_data.clear_cache()
+    d2l_fm.clear_cache()
     yield env_dir
-    d2l_data.clear_cache()
+    d2l_fm.clear_cache()
 
 
 def test_synthetic_data_follows_the_linear_model():
@@ -93,7 +149,6 @@ def test_loader_shuffles_reproducibly_with_the_seed():
     d2l.seed_all(1)
     b = torch.cat([b[0] for b in loader])
     assert torch.equal(a, b) and not torch.equal(a, X)
-    assert len(loader.dataset) == 100
 
 
 @pytest.mark.parametrize("batch_size, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError)])
@@ -168,23 +223,17 @@ def test_fashion_mnist_rejects_bad_batch_size(only_fake_data):
         d2l.load_data_fashion_mnist(0)
 
 
-def test_missing_dataset_names_all_three_ways(only_fake_data, monkeypatch):
-    import torchvision
-
-    def offline(*args, **kwargs):
-        raise OSError("network is unreachable")
-
-    monkeypatch.setattr(torchvision.datasets, "FashionMNIST", offline)
+def test_missing_dataset_names_all_three_ways(only_fake_data):
     with pytest.raises(FileNotFoundError) as info:
         d2l.load_data_fashion_mnist(256)
     message = str(info.value)
     assert "network is unreachable" in message
     assert "D2LCORE_DATA" in message
-    assert str(d2l_data.REPO_DATA_DIR) in message
+    assert str(d2l_fm.DEFAULT_DATA_DIR) in message
     assert "apt-get install dataset-fashion-mnist" in message
 
 
-def test_missing_dataset_without_torchvision_says_how_to_install_it(only_fake_data, monkeypatch):
+def test_download_needs_no_torchvision(only_fake_data, monkeypatch):
     import builtins
 
     real_import = builtins.__import__
@@ -195,24 +244,22 @@ def test_missing_dataset_without_torchvision_says_how_to_install_it(only_fake_da
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_torchvision)
-    with pytest.raises(FileNotFoundError) as info:
-        d2l.load_data_fashion_mnist(256)
-    message = str(info.value)
-    assert "pip install torchvision" in message and "d2lcore[data]" in message
-    assert "With network access they are downloaded" not in message  # no false promise
+    serve_fake_mirror(monkeypatch)
+    train_iter, _ = d2l.load_data_fashion_mnist(10)
+    assert len(train_iter) == 3
 
 
 def test_data_folder_is_named_for_what_it_is(monkeypatch):
     """In a checkout it is the book's data/ folder; installed, it is a cache in the home folder."""
-    monkeypatch.setattr(d2l_data, "REPO_DATA_DIR", d2l_data._CHECKOUT / "data")
-    assert d2l_data._data_dir_name() == "the book's data/ folder"
-    monkeypatch.setattr(d2l_data, "REPO_DATA_DIR", Path.home() / ".cache" / "d2lcore")
-    assert "data/ folder" not in d2l_data._data_dir_name()
+    monkeypatch.setattr(d2l_fm, "DEFAULT_DATA_DIR", d2l_fm._CHECKOUT / "data")
+    assert d2l_fm._data_dir_name() == "the book's data/ folder"
+    monkeypatch.setattr(d2l_fm, "DEFAULT_DATA_DIR", Path.home() / ".cache" / "d2lcore")
+    assert "data/ folder" not in d2l_fm._data_dir_name()
 
 
 def test_data_env_pointing_nowhere_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv("D2LCORE_DATA", str(tmp_path / "missing"))
-    d2l_data.clear_cache()
+    d2l_fm.clear_cache()
     with pytest.raises(FileNotFoundError, match="D2LCORE_DATA is set to .*missing, which is not a folder"):
         d2l.load_data_fashion_mnist(8)
 
@@ -314,13 +361,15 @@ def test_images_of_the_wrong_size_are_named(only_fake_data):
 
 
 def test_env_folder_with_three_of_four_files_names_the_missing_one(only_fake_data, monkeypatch):
+    """Offline, a folder the reader chose that lacks a file is named, never replaced."""
     fake_fashion_mnist(only_fake_data)
     (only_fake_data / "t10k-labels-idx1-ubyte.gz").unlink()
     complete = only_fake_data.parent / "debian"
     fake_fashion_mnist(complete)  # another full copy: it must not be used silently
-    monkeypatch.setattr(d2l_data, "DEBIAN_DIR", complete)
+    monkeypatch.setattr(d2l_fm, "DEBIAN_DIR", complete)
     with pytest.raises(FileNotFoundError, match=r"holds 3 of the 4 Fashion-MNIST files; "
-                                                r"missing: t10k-labels-idx1-ubyte\[.gz\]"):
+                                                r"missing: t10k-labels-idx1-ubyte\[.gz\], and "
+                                                r"downloading them failed \(OSError: network"):
         d2l.load_data_fashion_mnist(8)
 
 
@@ -358,7 +407,7 @@ def test_permission_error_message_names_the_fix(only_fake_data, monkeypatch):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(d2l_data.gzip, "open", refuse)
+    monkeypatch.setattr(d2l_fm.gzip, "open", refuse)
     with pytest.raises(PermissionError, match=r"train-labels-idx1-ubyte.gz cannot be read "
                                               r"\(permission denied\); make it readable") as info:
         d2l.load_data_fashion_mnist(8)
@@ -369,6 +418,122 @@ def test_clear_cache_makes_the_next_load_read_the_files_again(only_fake_data):
     fake_fashion_mnist(only_fake_data)
     first = d2l.fashion_mnist_tensors()
     assert d2l.fashion_mnist_tensors() is first  # cached
-    d2l_data.clear_cache()
+    d2l_fm.clear_cache()
     again = d2l.fashion_mnist_tensors()
     assert again is not first and torch.equal(again[0], first[0])
+
+
+# Issue 18, case 7: a reader that believes a header must not decompress gigabytes.
+def test_a_gzip_bomb_is_refused_from_its_header(only_fake_data):
+    fake_fashion_mnist(only_fake_data)
+    path = only_fake_data / "train-images-idx3-ubyte.gz"
+    with gzip.open(path, "wb") as f:  # a valid header promising 10^12 bytes, then zeros
+        f.write(bytes([0, 0, 8, 3]) + struct.pack(">III", 10**6, 1000, 1000))
+        f.write(bytes(10**6))
+    with pytest.raises(ValueError, match=r"damaged header: it promises 1,000,000,000,000 bytes"):
+        d2l.load_data_fashion_mnist(8)
+
+
+def test_the_reader_stops_at_the_promised_size(only_fake_data, monkeypatch):
+    """A file of zeros in place of the images: at most the header is decompressed."""
+    fake_fashion_mnist(only_fake_data)
+    path = only_fake_data / "train-images-idx3-ubyte.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(bytes(8 * 2**20))
+    asked = []
+    real_open = gzip.open
+
+    def counting_open(*args, **kwargs):
+        f = real_open(*args, **kwargs)
+        real_read = f.read
+        f.read = lambda n=-1: asked.append(n) or real_read(n)
+        return f
+
+    monkeypatch.setattr(d2l_fm.gzip, "open", counting_open)
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte.gz is not an IDX file"):
+        d2l.load_data_fashion_mnist(8)
+    assert asked and all(0 <= n <= 2**20 for n in asked) and sum(asked) < 100, asked
+
+
+def test_sizes_are_products_of_python_integers(only_fake_data):
+    """dims (65536, 65536, 65536, ...) wrap to 0 as an int64 product; as Python ints they do not."""
+    fake_fashion_mnist(only_fake_data)
+    path = only_fake_data / "train-labels-idx1-ubyte.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(bytes([0, 0, 8, 3]) + struct.pack(">III", 2**16, 2**16, 2**32 - 1))
+    (only_fake_data / "train-images-idx3-ubyte.gz").write_bytes(path.read_bytes())
+    assert int(np.prod(np.array([2**32, 2**32], dtype=np.int64))) == 0  # the trap
+    with pytest.raises(ValueError, match="damaged header"):
+        d2l.load_data_fashion_mnist(8)
+
+
+# Issue 18, case 8: downloads are atomic, serialised and resumed.
+def test_download_into_an_empty_env_folder(only_fake_data, monkeypatch):
+    files = serve_fake_mirror(monkeypatch)
+    train_iter, test_iter = d2l.load_data_fashion_mnist(10)
+    assert len(train_iter) == 3 and len(test_iter) == 1
+    assert sorted(p.name for p in only_fake_data.iterdir()) == sorted(files)  # no .part left
+
+
+def test_an_interrupted_download_resumes_where_it_stopped(only_fake_data, monkeypatch):
+    requests = []
+    files = serve_fake_mirror(monkeypatch, interrupt="t10k-images-idx3-ubyte.gz", requests=requests)
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C during the third file
+        d2l.load_data_fashion_mnist(10)
+    names = sorted(p.name for p in only_fake_data.iterdir())
+    assert names == ["t10k-images-idx3-ubyte.gz.part", "train-images-idx3-ubyte.gz",
+                     "train-labels-idx1-ubyte.gz"]  # no half-written file under a real name
+    half = (only_fake_data / "t10k-images-idx3-ubyte.gz.part").stat().st_size
+    train_iter, _ = d2l.load_data_fashion_mnist(10)  # the next run completes it
+    assert len(train_iter) == 3
+    assert ("t10k-images-idx3-ubyte.gz", half) in requests  # resumed, not restarted
+    assert (only_fake_data / "t10k-images-idx3-ubyte.gz").read_bytes() == files["t10k-images-idx3-ubyte.gz"]
+
+
+def test_a_part_longer_than_the_file_starts_over(only_fake_data, monkeypatch):
+    """The server refuses the range (HTTP 416) of a damaged, too long .part: download it anew."""
+    import urllib.error
+
+    files = serve_fake_mirror(monkeypatch)
+    serve = d2l_fm._open_url
+
+    def refuse_bad_ranges(url, start):
+        if start >= len(files[url.rsplit("/", 1)[-1]]):
+            raise urllib.error.HTTPError(url, 416, "Range Not Satisfiable", {}, None)
+        return serve(url, start)
+
+    monkeypatch.setattr(d2l_fm, "_open_url", refuse_bad_ranges)
+    (only_fake_data / "train-images-idx3-ubyte.gz.part").write_bytes(bytes(10**6))
+    train_iter, _ = d2l.load_data_fashion_mnist(10)
+    assert len(train_iter) == 3
+
+
+def test_a_damaged_download_is_not_kept(only_fake_data, monkeypatch):
+    serve_fake_mirror(monkeypatch)
+    monkeypatch.setitem(d2l_fm.DOWNLOAD_MD5, "train-labels-idx1-ubyte.gz", "0" * 32)
+    with pytest.raises(FileNotFoundError, match="train-labels-idx1-ubyte.gz arrived damaged"):
+        d2l.load_data_fashion_mnist(10)
+    assert not (only_fake_data / "train-labels-idx1-ubyte.gz").exists()
+    assert not (only_fake_data / "train-labels-idx1-ubyte.gz.part").exists()
+
+
+def test_two_processes_downloading_at_once_take_turns(only_fake_data, monkeypatch):
+    """While one process holds the folder's lock, another waits, then downloads nothing."""
+    import fcntl
+    import os
+    import threading
+
+    requests = []
+    serve_fake_mirror(monkeypatch, requests=requests)
+    fd = os.open(only_fake_data, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # "another notebook" is downloading
+    result = {}
+    waiter = threading.Thread(target=lambda: result.update(reason=d2l_fm._download(only_fake_data)))
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive() and requests == []  # it waits for the lock
+    for name, data in fake_gz_files().items():  # the other process finishes its download
+        (only_fake_data / name).write_bytes(data)
+    os.close(fd)
+    waiter.join(10)
+    assert result == {"reason": ""} and requests == []  # found them complete: nothing fetched

@@ -84,8 +84,12 @@ def test_softmax_rejects_non_matrices(bad):
 def test_cross_entropy_rejects_mismatched_or_out_of_range_labels():
     with pytest.raises(ValueError, match="vector of 2 labels"):
         d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, 1, 2]))
-    with pytest.raises(ValueError, match=r"labels in y must lie in \[0, 2\]"):
+    with pytest.raises(ValueError, match=r"y holds label 3, but y_hat has 3 columns \(classes 0..2\)"):
         d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, 3]))
+    with pytest.raises(ValueError, match="y holds label -1, but class indices start at 0"):
+        d2l.cross_entropy(torch.full((2, 3), 1 / 3), torch.tensor([0, -1]))
+    with pytest.raises(TypeError, match=r"cross_entropy: y must be a torch.Tensor, got list"):
+        d2l.cross_entropy(torch.full((2, 3), 1 / 3), [0, 1])  # the same error as accuracy's
 
 
 def test_dropout_extremes_and_expectation():
@@ -113,3 +117,15 @@ def test_dropout_matches_torch_drop_rate():
 def test_dropout_rejects_probabilities_outside_unit_interval(p, error):
     with pytest.raises(error, match="dropout"):
         d2l.dropout_layer(torch.ones(3), p)
+
+
+def test_squared_loss_matches_torch():
+    y_hat, y = torch.randn(5, 1), torch.randn(5)
+    ours = d2l.squared_loss(y_hat, y)
+    assert ours.shape == (5, 1)
+    torch.testing.assert_close(ours.mean() * 2, F.mse_loss(y_hat, y.reshape(5, 1)))
+
+
+def test_squared_loss_rejects_mismatched_sizes():
+    with pytest.raises(ValueError, match="y_hat has 4 elements, y has 5"):
+        d2l.squared_loss(torch.zeros(4, 1), torch.zeros(5))

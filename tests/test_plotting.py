@@ -101,6 +101,8 @@ def test_animator_rejects_changing_number_of_curves():
 
 
 KERNEL_CODE = """
+import os
+os.environ['D2LCORE_ANIMATE'] = {animate!r}
 import d2lcore as d2l
 d2l.use_svg_display()
 animator = d2l.Animator(xlim=[1, 5])
@@ -109,40 +111,48 @@ for i in range(1, 6):
 """
 
 
-def _run_in_kernel(animate: str):
-    """Run KERNEL_CODE in a fresh IPython kernel; return the iopub message types it produced."""
+@pytest.fixture(scope="module")
+def kernel():
+    """One IPython kernel for this module's Jupyter tests (each start imports torch anew)."""
     from jupyter_client.manager import start_new_kernel
 
-    env = dict(os.environ, D2LCORE_ANIMATE=animate)
+    env = dict(os.environ)
     env.pop("MPLBACKEND", None)
     km, kc = start_new_kernel(kernel_name="python3", env=env)
-    try:
-        msg_id = kc.execute(KERNEL_CODE)
-        kinds = []
-        while True:
-            try:
-                msg = kc.get_iopub_msg(timeout=60)
-            except queue.Empty:
-                raise AssertionError("kernel did not finish") from None
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind = msg["msg_type"]
-            if kind == "status" and msg["content"]["execution_state"] == "idle":
-                return kinds
-            if kind in ("display_data", "update_display_data", "error", "stream"):
-                assert "image/svg+xml" in msg["content"].get("data", {"image/svg+xml": 1}), msg
-                kinds.append(kind)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+    yield kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
 
 
-def test_animator_in_jupyter_updates_one_figure_in_place():
-    assert _run_in_kernel("1") == ["display_data"] + ["update_display_data"] * 4
+def _run_in_kernel(kc, animate: str):
+    """Run KERNEL_CODE in the kernel with D2LCORE_ANIMATE=animate; return the iopub message types.
+
+    ``animation_enabled`` reads the variable when an Animator is created, so setting it in the
+    kernel is the same as starting the kernel with it.
+    """
+    msg_id = kc.execute(KERNEL_CODE.format(animate=animate))
+    kinds = []
+    while True:
+        try:
+            msg = kc.get_iopub_msg(timeout=60)
+        except queue.Empty:
+            raise AssertionError("kernel did not finish") from None
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind = msg["msg_type"]
+        if kind == "status" and msg["content"]["execution_state"] == "idle":
+            return kinds
+        if kind in ("display_data", "update_display_data", "error", "stream"):
+            assert "image/svg+xml" in msg["content"].get("data", {"image/svg+xml": 1}), msg
+            kinds.append(kind)
 
 
-def test_animator_in_jupyter_without_animation_shows_one_final_figure():
-    assert _run_in_kernel("0") == ["display_data"]
+def test_animator_in_jupyter_updates_one_figure_in_place(kernel):
+    assert _run_in_kernel(kernel, "1") == ["display_data"] + ["update_display_data"] * 4
+
+
+def test_animator_in_jupyter_without_animation_shows_one_final_figure(kernel):
+    assert _run_in_kernel(kernel, "0") == ["display_data"]
 
 
 @pytest.mark.parametrize("figsize", [(float("nan"), 2), (3, float("inf")), (3,), "3x2", (True, 2)])

@@ -11,18 +11,9 @@ from torch import nn
 import d2lcore as d2l
 
 
-def test_linreg_and_squared_loss_match_torch():
+def test_linreg_matches_torch():
     X, w, b = torch.randn(5, 3), torch.randn(3, 1), torch.tensor(0.5)
     torch.testing.assert_close(d2l.linreg(X, w, b), X @ w + b)
-    y_hat, y = torch.randn(5, 1), torch.randn(5)
-    ours = d2l.squared_loss(y_hat, y)
-    assert ours.shape == (5, 1)
-    torch.testing.assert_close(ours.mean() * 2, nn.functional.mse_loss(y_hat, y.reshape(5, 1)))
-
-
-def test_squared_loss_rejects_mismatched_sizes():
-    with pytest.raises(ValueError, match="y_hat has 4 elements, y has 5"):
-        d2l.squared_loss(torch.zeros(4, 1), torch.zeros(5))
 
 
 def test_sgd_matches_torch_optimizer_on_mean_loss():
