@@ -36,14 +36,17 @@ NOT_LOCAL = re.compile(r"^(?!http://127\.0\.0\.1[:/])")
 
 
 def pytest_ignore_collect(collection_path, config):
-    """Leave this folder out of the main test run (`pytest` alone, testpaths from pyproject.toml).
+    """Leave this folder out of every run that does not name it (or a file or test in it).
 
-    That run checks the notebooks before the site is built; scripts/test.sh runs these tests
-    afterwards by naming the folder. Naming it (or a file in it) always collects it.
+    The main test run (`pytest` alone, or `pytest tests`) checks the notebooks before the site
+    is built; scripts/test.sh runs these tests afterwards by naming the folder.
     """
-    if config.args_source == pytest.Config.ArgsSource.TESTPATHS:
-        return True
-    return None
+    here = Path(__file__).resolve().parent
+    for arg in config.args:
+        named = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if named == here or here in named.parents:
+            return None
+    return True
 
 
 def _build_site(html: Path) -> None:

@@ -308,8 +308,9 @@ def test_page_checks_cover_the_site():
 
 
 def test_root_redirects_to_front_page(visit):
-    visit.goto("index.html")
-    visit.page.wait_for_url(re.compile(r"/intro\.html$"))
+    response = visit.page.goto(visit.base_url + "index.html", wait_until="load")
+    assert response is not None and response.status == 200, "index.html did not load"
+    visit.page.wait_for_url(re.compile(r"/intro\.html$"), wait_until="load")
     assert visit.page.locator("h1").first.inner_text().startswith("动手学深度学习")
     visit.screenshot("front-page.png")
     assert not visit.problems(), "\n".join(visit.problems())
