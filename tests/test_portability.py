@@ -12,7 +12,7 @@ Why no unpinned run on the emulated CPU: there the pinned settings change only M
 Every other setting names an instruction set that a Nehalem lacks (AVX2, AVX-512, FMA), so the
 libraries pick the same portable paths with or without it, and the emulated pinned run stands for
 an older CPU whoever runs it. The emulated process is the expensive one (about 50x slower), so the
-test runs it once: about 40 CPU-seconds in all instead of 90 (benchmarks/RESULTS.md).
+test runs it once: about 33 CPU-seconds in all instead of 114 (benchmarks/RESULTS.md).
 """
 import json
 import os
