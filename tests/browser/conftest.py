@@ -1,13 +1,16 @@
 """Fixtures of the browser tests: the built site served on 127.0.0.1, and Debian's Chromium.
 
-scripts/test.sh runs this folder on its own after building the site:
-    python -m pytest -p no:nbval --override-ini addopts= tests/browser
-The site is taken from _build/html (or $BOOK_HTML_DIR); when it is missing it is built first with
-the command of scripts/build.sh. Every request that does not go to 127.0.0.1 is blocked, so the
-tests also prove that the site works offline.
+scripts/test.sh runs this folder on its own after building the site, pages in parallel:
+    python -m pytest -p no:nbval --override-ini addopts= --confcutdir=tests/browser -n 4 tests/browser
+(``--confcutdir`` leaves out the repository's conftest.py, which the browser needs no part of;
+each xdist worker drives its own Chromium). The site is taken from _build/html (or
+$BOOK_HTML_DIR); when it is missing it is built first with the command of scripts/build.sh, by one
+worker while the others wait. Every request that does not go to 127.0.0.1 is blocked, so the tests
+also prove that the site works offline.
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -33,20 +36,22 @@ NOT_LOCAL = re.compile(r"^(?!http://127\.0\.0\.1[:/])")
 
 
 def pytest_ignore_collect(collection_path, config):
-    """Leave this folder out of the main test run (`pytest` alone, testpaths from pyproject.toml).
+    """Leave this folder out of every run that does not name it (or a file or test in it).
 
-    That run checks the notebooks before the site is built; scripts/test.sh runs these tests
-    afterwards by naming the folder. Naming it (or a file in it) always collects it.
+    The main test run (`pytest` alone, or `pytest tests`) checks the notebooks before the site
+    is built; scripts/test.sh runs these tests afterwards by naming the folder.
     """
-    if config.args_source == pytest.Config.ArgsSource.TESTPATHS:
-        return True
-    return None
+    here = Path(__file__).resolve().parent
+    for arg in config.args:
+        named = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if named == here or here in named.parents:
+            return None
+    return True
 
 
 def _build_site(html: Path) -> None:
     exe = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or "jupyter-book"
-    env = dict(os.environ, D2LCORE_ANIMATE="0")
-    subprocess.run([exe, *BUILD_COMMAND[1:]], cwd=ROOT, env=env, check=True)
+    subprocess.run([exe, *BUILD_COMMAND[1:]], cwd=ROOT, check=True)
     assert (html / "index.html").is_file(), f"the build did not produce {html / 'index.html'}"
 
 
@@ -55,7 +60,13 @@ def site_dir() -> Path:
     """The built site; built with scripts/build.sh's command when it is missing."""
     html = Path(os.environ.get("BOOK_HTML_DIR", ROOT / "_build" / "html")).resolve()
     if not (html / "index.html").is_file():
-        _build_site(html)
+        # xdist workers start together: the first builds, the others wait for it.
+        lock = ROOT / "_build" / ".browser-tests.lock"
+        lock.parent.mkdir(exist_ok=True)
+        with lock.open("w") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            if not (html / "index.html").is_file():
+                _build_site(html)
     return html
 
 
@@ -104,16 +115,18 @@ class Visit:
     failed: list[str] = field(default_factory=list)
 
     def goto(self, path: str):
-        """Open `path` (relative to the site root), wait for the page and for MathJax."""
+        """Open `path` (relative to the site root), wait for the page (images included) and MathJax."""
         response = self.page.goto(self.base_url + path, wait_until="load")
         assert response is not None, f"no response for {path}"
         assert response.status == 200, f"{path}: HTTP {response.status}"
-        self.page.wait_for_load_state("networkidle")
         self.page.evaluate(
             "async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
         return response
 
     def problems(self) -> list[str]:
+        """What went wrong during the visit, once the network has been idle for 0.5 s (so that
+        requests made after the page's load event, e.g. MathJax's fonts, are counted too)."""
+        self.page.wait_for_load_state("networkidle")
         return ([f"console error: {m}" for m in self.console_errors]
                 + [f"page error: {m}" for m in self.page_errors]
                 + [f"blocked request (the site must work offline): {u}" for u in self.blocked]
