@@ -119,6 +119,8 @@ def elementwise() -> None:
     record("torch float32 exp, log, softmax, activations", torch.exp(x), torch.log(x.abs() + 1e-3),
            torch.softmax(x.reshape(50, 100), 1), torch.log_softmax(x.reshape(50, 100), 1),
            torch.sigmoid(x), torch.tanh(x), torch.relu(x), x.sum(), x.std())
+    # sin / cos: autograd's answer plots them and their gradients
+    record("torch float32 sin, cos", torch.sin(x), torch.cos(x))
     xd = x.double()
     record("torch float64 exp, log, tanh", torch.exp(xd), torch.log(xd.abs() + 1e-3), torch.tanh(xd))
     a = np.random.default_rng(0).standard_normal(5000) * 4

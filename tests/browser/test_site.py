@@ -19,26 +19,12 @@ from urllib.parse import quote
 import pytest
 import yaml
 
+from scripts import book
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def toc_docnames() -> list[str]:
-    """Every page of _toc.yml in reading order: the root, then each chapter and its sections."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", [{"chapters": toc.get("chapters")}]):
-        walk(part.get("chapters"))
-    return names
-
-
-PAGES = toc_docnames()
+PAGES = book.toc_files()
 FORMULA_PAGES = ["intro", "chapters/01_preliminaries/calculus",
                  "chapters/02_linear-networks/softmax-regression"]
 FORMULA_SCREENSHOT = "chapters/01_preliminaries/calculus"
@@ -64,8 +50,21 @@ SEARCHES = [  # query, the page that must be among the first results
     # typed without the book's spaces (_static/search-zh.js splits them)
     ("softmax回归", "chapters/02_linear-networks/softmax-regression"),
     ("K折交叉验证", "chapters/03_multilayer-perceptrons/underfit-overfit"),
+    # English words: the index is stemmed like the search page's queries (_ext/search_zh.py)
+    ("weight decay", "chapters/03_multilayer-perceptrons/weight-decay"),
+    ("decay", "chapters/03_multilayer-perceptrons/weight-decay"),
+    ("ndarray", "chapters/01_preliminaries/ndarray"),
+    ("key", "chapters/04_deep-learning-computation/read-write"),
+    ("nn.Sequential", "chapters/04_deep-learning-computation/model-construction"),
 ]
 TOP_RESULTS = 5
+# The page that must come first: its title holds the query (_static/search-zh.js ranks by that,
+# then by how often a page uses the words, then in the book's order).
+FIRST_RESULTS = {
+    "softmax回归": "chapters/02_linear-networks/softmax-regression",
+    "nn.Sequential": "chapters/04_deep-learning-computation/model-construction",
+    "暂退法": "chapters/03_multilayer-perceptrons/dropout",
+}
 
 
 def require(site_dir, docname: str) -> None:
@@ -213,7 +212,7 @@ def check_launch_and_download_buttons(visit, site_dir, docname):
     assert any(h.startswith(f"https://github.com/{REPO}/issues/new") for h in links), "no issues button"
 
     # The buttons are usable: the rocket menu opens and shows Colab and Binder.
-    page.locator("button[aria-label*='启动'], button[aria-label*='Launch']").first.click()
+    page.locator("button[aria-label='在线运行']").first.click()
     for name in ("Colab", "Binder"):
         assert page.locator(f"a[href*='{name.lower()}']", has_text=name).first.is_visible(), name
     page.keyboard.press("Escape")
@@ -254,6 +253,37 @@ def check_diagrams_show_a_caption_not_their_code(visit, site_dir, docname):
         visit.screenshot("diagram-page.png")
 
 
+def check_answers_are_folded_and_open_on_click(visit, site_dir, docname):
+    """Each exercise's answer (_ext/answers.py) is a closed box right below its question; a click
+    on its title opens it and shows the answer's text and code."""
+    page = visit.page
+    expected = (ROOT / f"{docname}.ipynb").read_text(encoding="utf-8").count(":::{answer} ")
+    answers = page.locator("main details.answer")
+    assert answers.count() == expected, f"{answers.count()} folded answers, the notebook has {expected}"
+    assert page.eval_on_selector_all("main details.answer", "ds => ds.filter(d => d.open).length") == 0, \
+        "an answer is open before it is clicked"
+    assert page.eval_on_selector_all(
+        "main details.answer", "ds => ds.filter(d => !(d.previousElementSibling && "
+        "d.previousElementSibling.matches('ol, details.answer'))).length") == 0, \
+        "an answer is not right below a question"
+    first = answers.first
+    assert not first.locator(".answer-body").is_visible()
+    first.locator("summary").click()
+    assert first.evaluate("d => d.open"), "clicking 参考答案 did not open the answer"
+    assert first.locator(".answer-body").is_visible() and first.locator(".answer-body").inner_text().strip()
+    first.locator("summary").click()
+
+
+def check_fits_a_phone_screen(visit, site_dir, docname):
+    """At 390 px (a phone) no page is wider than the screen: long inline code wraps, wide code
+    and formulas scroll in their own boxes (_static/book.css)."""
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(100)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide on a {widths[1]} px screen"
+
+
 EVERY_PAGE = [check_images_load, check_no_formula_is_left_as_dollar_signs,
               check_figures_have_meaningful_alt_text]
 
@@ -272,8 +302,12 @@ def checks_for(docname: str) -> list:
         checks.append(check_diagrams_show_a_caption_not_their_code)
     if docname == FIGURE_PAGE:
         checks.append(check_training_figure_is_shown)
+    if (ROOT / f"{docname}.ipynb").is_file() and ":::{answer} " in (ROOT / f"{docname}.ipynb").read_text(
+            encoding="utf-8"):
+        checks.append(check_answers_are_folded_and_open_on_click)  # clicks
     if docname == NOTEBOOK_PAGE:
-        checks.append(check_launch_and_download_buttons)  # opens a menu: last
+        checks.append(check_launch_and_download_buttons)  # opens a menu
+    checks.append(check_fits_a_phone_screen)  # narrows the window: last
     return checks
 
 
@@ -369,6 +403,9 @@ def check_search_finds_the_right_page(visit, results, query):
     assert results, f"search for {query!r} found nothing"
     assert expected in results[:TOP_RESULTS], (
         f"search for {query!r}: {expected} is not among the first {TOP_RESULTS} results {results}")
+    assert len(results) == len(set(results)), f"search for {query!r}: a page is listed twice: {results}"
+    if query in FIRST_RESULTS:
+        assert results[0] == FIRST_RESULTS[query], f"search for {query!r}: first result {results[0]}"
 
 
 def check_search_snippets_show_the_text(visit, results, query):
