@@ -7,8 +7,8 @@
  * 2. Result snippets: the page's download menu, table of contents, footer and code inputs are
  *    left out, and formulas are shown as plain text (\(\mathbf{x}\) -> x) instead of TeX source.
  * 3. Ranking: one hit per page (the best of its page and heading matches), ordered by how many
- *    query words the page title holds, then by how often the page uses them, then in the book's
- *    order (_static/search-ranking.json, written by _ext/search_zh.py). Sphinx's own order breaks
+ *    query words the page title holds (then the shorter title), a heading that is mostly the
+ *    query, how often the page uses the words, then the book's order (_static/search-ranking.json, written by _ext/search_zh.py). Sphinx's own order breaks
  *    ties alphabetically by title, which put 3.10 before 3.2.
  */
 (function () {
@@ -45,8 +45,11 @@
       .catch(() => { ranking = null; });
   }
 
-  /** Sphinx's results (best last) as one hit per page, best last in this book's ranking. */
-  function rank(results, searchTerms) {
+  /** Sphinx's results (best last) as one hit per page, best last in this book's ranking:
+   *  query words in the page title (and then the shorter title: the one the query names),
+   *  a heading that is mostly the query (Sphinx's own rule for title matches), how often the page
+   *  uses the words, the book's order. */
+  function rank(results, query, searchTerms) {
     const index = Search._index;
     const fileOf = new Map(index.docnames.map((d, i) => [d, i]));
     const best = new Map();
@@ -55,23 +58,28 @@
       if (!kept || r[4] > kept[4] || (r[4] === kept[4] && r[2] === "" && kept[2] !== "")) best.set(r[0], r);
     }
     const terms = [...searchTerms];
-    const inTitle = (doc) => terms.filter((t) => {
-      const files = index.titleterms[t];
-      const file = fileOf.get(doc);
-      return files !== undefined && (files === file || (Array.isArray(files) && files.includes(file)));
-    }).length;
+    const holds = (files, file) => files !== undefined && (files === file || (Array.isArray(files) && files.includes(file)));
+    const pageTitle = (doc) => (index.titles[fileOf.get(doc)] || "").toLowerCase();
+    const inTitle = (doc) => terms.filter((t) => pageTitle(doc).includes(t.toLowerCase())).length;
+    const q = query.toLowerCase().trim();
+    const headingHits = new Set();
+    for (const [title, found] of Object.entries(index.alltitles || {})) {
+      const t = title.toLowerCase().trim();
+      if (t.includes(q) && q.length >= t.length / 2) for (const [file] of found) headingHits.add(index.docnames[file]);
+    }
     const frequency = (doc) => terms.reduce((sum, t) => {
-      const files = index.terms[t];
-      const file = fileOf.get(doc);
-      const present = files !== undefined && (files === file || (Array.isArray(files) && files.includes(file)));
       const counts = (ranking && ranking.counts[doc]) || {};
-      return sum + (counts[t] || (present ? 1 : 0));
+      return sum + (counts[t] || (holds(index.terms[t], fileOf.get(doc)) ? 1 : 0));
     }, 0);
     const order = new Map(((ranking && ranking.order) || index.docnames).map((d, i) => [d, i]));
-    const key = (r) => [inTitle(r[0]), frequency(r[0]), -(order.has(r[0]) ? order.get(r[0]) : 1e9)];
-    const hits = [...best.values()].map((r) => [key(r), r]);
+    const key = (doc) => {
+      const words = inTitle(doc);
+      return [words, words ? -pageTitle(doc).length : 0, headingHits.has(doc) ? 1 : 0, frequency(doc),
+              -(order.has(doc) ? order.get(doc) : 1e9)];
+    };
+    const hits = [...best.values()].map((r) => [key(r[0]), r]);
     hits.sort((a, b) => {  // ascending: the best hit last, since Sphinx displays with pop()
-      for (let i = 0; i < 3; i++) if (a[0][i] !== b[0][i]) return a[0][i] - b[0][i];
+      for (let i = 0; i < a[0].length; i++) if (a[0][i] !== b[0][i]) return a[0][i] - b[0][i];
       return 0;
     });
     return hits.map(([, r]) => r);
@@ -83,7 +91,7 @@
 
     const performSearch = Search._performSearch;
     Search._performSearch = (query, searchTerms, excludedTerms, highlightTerms, objectTerms) =>
-      rank(performSearch(query, searchTerms, excludedTerms, highlightTerms, objectTerms), searchTerms);
+      rank(performSearch(query, searchTerms, excludedTerms, highlightTerms, objectTerms), query, searchTerms);
 
     // The ranking data must be there before the first query runs.
     const query = Search.query;

@@ -345,7 +345,7 @@ def test_root_redirects_to_front_page(visit):
     response = visit.page.goto(visit.base_url + "index.html", wait_until="load")
     assert response is not None and response.status == 200, "index.html did not load"
     visit.page.wait_for_url(re.compile(r"/intro\.html$"), wait_until="load")
-    assert visit.page.locator("h1").first.inner_text().startswith("动手学深度学习")
+    assert visit.page.locator("h1").first.inner_text().startswith("《动手学深度学习》")
     visit.screenshot("front-page.png")
     assert not visit.problems(), "\n".join(visit.problems())
 
