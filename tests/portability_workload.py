@@ -116,11 +116,10 @@ def mlp_and_dropout(X: torch.Tensor, y: torch.Tensor) -> None:
 def elementwise() -> None:
     # exp / log / softmax / activations on tensors (float32 and float64) and NumPy arrays
     x = torch.randn(5000) * 4
-    record("torch float32 exp, log, softmax, activations", torch.exp(x), torch.log(x.abs() + 1e-3),
+    # sin / cos: an answer of the autograd page plots them and their gradients
+    record("torch float32 exp, log, softmax, activations, sin, cos", torch.exp(x), torch.log(x.abs() + 1e-3),
            torch.softmax(x.reshape(50, 100), 1), torch.log_softmax(x.reshape(50, 100), 1),
-           torch.sigmoid(x), torch.tanh(x), torch.relu(x), x.sum(), x.std())
-    # sin / cos: autograd's answer plots them and their gradients
-    record("torch float32 sin, cos", torch.sin(x), torch.cos(x))
+           torch.sigmoid(x), torch.tanh(x), torch.relu(x), x.sum(), x.std(), torch.sin(x), torch.cos(x))
     xd = x.double()
     record("torch float64 exp, log, tanh", torch.exp(xd), torch.log(xd.abs() + 1e-3), torch.tanh(xd))
     a = np.random.default_rng(0).standard_normal(5000) * 4
