@@ -38,15 +38,20 @@ def _count_words(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not hasattr(app, "_d2l_lang"):
         app._d2l_lang = SearchChinesePorter(app.config.html_search_options)
     lang = app._d2l_lang
+    # SearchChinese keeps the Latin words it has seen in a list shared by every instance (a class
+    # attribute) and scans it on each stem: a list of this page's own keeps both fast.
+    lang.latin_terms = []
     collector = WordCollector(doctree, lang)
     doctree.walk(collector)
-    counts = Counter()
-    for word in collector.found_words:
+    counts = Counter(collector.found_words)
+    stemmed_counts = Counter()
+    for word, n in counts.items():
         stemmed = lang.stem(word).lower()
         if lang.word_filter(stemmed):
-            counts[stemmed] += 1
+            stemmed_counts[stemmed] += n
         elif lang.word_filter(word):
-            counts[word] += 1
+            stemmed_counts[word] += n
+    counts = stemmed_counts
     app._d2l_counts = getattr(app, "_d2l_counts", {})
     app._d2l_counts[docname] = {word: n for word, n in sorted(counts.items()) if n > 1}
 
