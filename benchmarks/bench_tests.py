@@ -82,7 +82,7 @@ def kernel_startup(repeats: int = 3) -> dict[str, float]:
     starts, imports = [], []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        km, kc = start_new_kernel(kernel_name="python3", env=kernel_env.pinned_environ())
+        km, kc = start_new_kernel(kernel_name="python3", env=kernel_env.environ("pinned"))
         try:
             t1 = time.perf_counter()
             reply = kc.execute_interactive("import torch\nimport d2lcore as d2l", timeout=120)
