@@ -4,7 +4,8 @@ After an HTML build, downloads/d2l-notebooks.zip holds the folder d2l-notebooks/
 notebooks (stored outputs included) in their chapter folders, d2lcore, a requirements.txt (the
 notebooks' pinned stack, d2lcore installed from the folder, JupyterLab), the licences and a short
 使用说明.md. Entries are sorted and dated 1980-01-01, so the same sources give the same bytes.
-Every page's download menu links to it.
+Every page's download menu links to it, and to the whole book as one PDF (PDF_PATH), which
+scripts/build_pdf.py prints after the build (scripts/build.sh runs both).
 """
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 ZIP_PATH = "downloads/d2l-notebooks.zip"
+PDF_PATH = "downloads/d2l-pytorch.pdf"
 FOLDER = "d2l-notebooks"
 REQUIREMENTS = ["binder/requirements.txt", "requirements-lab.txt"]  # what Binder installs, plus JupyterLab
 FILES = ["pyproject.toml", "README.md", "LICENSE", "LICENSE-TEXT", "data/README.md"]
@@ -67,14 +69,21 @@ def _write_zip(app: Sphinx, exception: Exception | None) -> None:
 def _link_in_download_menu(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     for button in context.get("header_buttons", []):
         if button.get("label") == "download-buttons":
-            button.setdefault("buttons", []).append({
+            button.setdefault("buttons", []).extend([{
+                "type": "link",
+                "url": context["pathto"](PDF_PATH, 1),
+                "text": "全书 (.pdf)",
+                "tooltip": "下载全书的 PDF 版本",
+                "icon": "fas fa-book",
+                "label": "download-book-pdf-button",
+            }, {
                 "type": "link",
                 "url": context["pathto"](ZIP_PATH, 1),
                 "text": "全书笔记本 (.zip)",
                 "tooltip": "下载全部笔记本和 d2lcore，离线运行",
                 "icon": "fas fa-file-archive",
                 "label": "download-notebooks-zip-button",
-            })
+            }])
 
 
 def setup(app: Sphinx) -> dict:

@@ -145,10 +145,13 @@ def test_mathjax_ships_only_what_the_pages_load(site_dir):
     assert size < 8_000_000, f"MathJax takes {size / 1e6:.1f} MB of the site"
 
 
-def test_every_page_links_the_notebook_zip(site_dir):
-    """The download menu of each section offers the zip of all notebooks (_ext/notebook_zip.py)."""
-    assert (site_dir / "downloads" / "d2l-notebooks.zip").is_file()
-    pages = sorted(site_dir.glob("chapters/*/*.html"))
-    unlinked = [str(p.relative_to(site_dir)) for p in pages
-                if 'href="../../downloads/d2l-notebooks.zip"' not in p.read_text(encoding="utf-8")]
-    assert unlinked == []
+def test_every_page_links_the_downloads(site_dir):
+    """The download menu of each section offers the zip of all notebooks (_ext/notebook_zip.py)
+    and the PDF of the whole book (scripts/build_pdf.py); the front page links both."""
+    for download in ["d2l-notebooks.zip", "d2l-pytorch.pdf"]:
+        assert (site_dir / "downloads" / download).is_file()
+        pages = sorted(site_dir.glob("chapters/*/*.html"))
+        unlinked = [str(p.relative_to(site_dir)) for p in pages
+                    if f'href="../../downloads/{download}"' not in p.read_text(encoding="utf-8")]
+        assert unlinked == [], download
+        assert f'href="downloads/{download}"' in (site_dir / "intro.html").read_text(encoding="utf-8")
