@@ -1,5 +1,6 @@
-"""Browser tests of the built book: every page loads offline, math renders, figures show,
-Chinese search finds the right pages, and the launch/download buttons and section numbers are there.
+"""Browser tests of the built book: every page loads offline, math renders, figures show, code
+fits the column, Chinese search finds the right pages, and the launch/download buttons and section
+numbers are there.
 
 Each page is loaded once (``test_page[docname]``) and every check of that page is made in that
 visit, in the order of ``checks_for(docname)``; a failing check does not hide the others, the
@@ -284,8 +285,31 @@ def check_fits_a_phone_screen(visit, site_dir, docname):
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide on a {widths[1]} px screen"
 
 
+# Code that scrolls sideways in its box: [longest line, scrollWidth, clientWidth] of every code
+# input of a cell and code block of the prose, folded ones (hidden inputs, answers) opened for the
+# measurement and closed again. Outputs are left out: a printed tensor may scroll.
+CODE_WIDER_THAN_ITS_BOX = """() => {
+    const closed = Array.from(document.querySelectorAll('main details:not([open])'));
+    closed.forEach(d => { d.open = true; });
+    const wide = Array.from(document.querySelectorAll('main pre'))
+        .filter(pre => !pre.closest('.cell_output') && pre.scrollWidth > pre.clientWidth + 1)
+        .map(pre => [pre.innerText.split('\\n').reduce((a, l) => l.length > a.length ? l : a, ''),
+                     pre.scrollWidth, pre.clientWidth]);
+    closed.forEach(d => { d.open = false; });
+    return wide;
+}"""
+
+
+def check_code_fits_the_column(visit, site_dir, docname):
+    """At desktop width no code scrolls sideways: code lines of at most 78 columns
+    (chapters/ruff.toml) fit the page's column, inside a folded answer too (_static/book.css)."""
+    wide = visit.page.evaluate(CODE_WIDER_THAN_ITS_BOX)
+    width = visit.page.viewport_size["width"]
+    assert not wide, f"code wider than its box at {width} px ([longest line, px, box px]): {wide}"
+
+
 EVERY_PAGE = [check_images_load, check_no_formula_is_left_as_dollar_signs,
-              check_figures_have_meaningful_alt_text]
+              check_figures_have_meaningful_alt_text, check_code_fits_the_column]
 
 
 def checks_for(docname: str) -> list:
