@@ -5,6 +5,8 @@ zh_CN ("Link to this heading", "Launch on Colab", "Open issue", ...), and the bo
 catalog prints Taiwan's 列印 for "print". Our strings are put in front of those catalogs (the
 themes' own translations stay the fallback); the issue button gets a Chinese template, and the
 hidden-content toggle of sphinx-togglebutton, labelled in its JavaScript, gets a Chinese label.
+A few labels are written into the themes' templates and MyST-NB's HTML writer without a call to
+the translator (HARD_CODED): those are replaced in the written pages after the build.
 """
 import gettext
 from pathlib import Path
@@ -16,6 +18,7 @@ from sphinx.application import Sphinx
 STRINGS = {
     # Sphinx
     "Link to this heading": "链接到此标题",
+    "Link to this image": "链接到此图片",
     # pydata-sphinx-theme
     "Toggle primary sidebar": "显示或隐藏目录",
     "Toggle secondary sidebar": "显示或隐藏本页目录",
@@ -36,6 +39,15 @@ CATALOGS = ["sphinx", "booktheme"]
 ISSUE_TITLE = "关于页面 /{page}.html 的问题"
 ISSUE_BODY = "请在这里描述你发现的问题（哪一段、哪个输出、你期望看到什么）。"
 TOGGLE_LABEL = ('aria-label="Toggle hidden content"', 'aria-label="显示或隐藏内容"')
+HARD_CODED = dict([
+    # sphinx-book-theme's components/toggle-*-sidebar.html, sbt-sidebar-nav.html, layout.html
+    ('title="Toggle primary sidebar"', 'title="显示或隐藏目录"'),
+    ('title="Toggle secondary sidebar"', 'title="显示或隐藏本页目录"'),
+    ('aria-label="Main"', 'aria-label="全书目录"'),
+    ('aria-label="Page"', 'aria-label="本页目录"'),
+    # MyST-NB's folded cell inputs (tag hide-input)
+    TOGGLE_LABEL,
+])
 
 
 class _Overrides(gettext.NullTranslations):
@@ -77,6 +89,18 @@ def _chinese_toggle_label(app: Sphinx, exception: Exception | None) -> None:
         script.write_text(text.replace(*TOGGLE_LABEL), encoding="utf-8")
 
 
+def _chinese_hard_coded_labels(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        changed = text
+        for english, chinese in HARD_CODED.items():
+            changed = changed.replace(english, chinese)
+        if changed != text:
+            page.write_text(changed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     # Listed after the themes in _config.yml, so their catalogs exist; done before the builder
     # starts, since the HTML templates keep the translator they are given at that moment.
@@ -86,4 +110,5 @@ def setup(app: Sphinx) -> dict:
             app.translator = ours  # what the HTML templates translate with
     app.connect("html-page-context", _chinese_issue_template, priority=900)
     app.connect("build-finished", _chinese_toggle_label)
+    app.connect("build-finished", _chinese_hard_coded_labels)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

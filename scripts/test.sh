@@ -45,7 +45,7 @@ phase() {  # phase NAME COMMAND...: run it and keep its wall time
 }
 want() { [[ " ${TEST_PHASES:-lint pytest build browser} " == *" $1 "* ]]; }
 lint() {
-  ruff check d2lcore tests scripts benchmarks conftest.py chapters  # chapters: chapters/ruff.toml
+  ruff check d2lcore tests scripts benchmarks conftest.py _ext chapters  # chapters: chapters/ruff.toml
   actionlint  # .github/workflows
 }
 
