@@ -18,7 +18,8 @@ from sphinx.application import Sphinx
 STRINGS = {
     # Sphinx
     "Link to this heading": "链接到此标题",
-    "Link to this image": "链接到此图片",
+    "Link to this equation": "链接到此公式",  # numbered equations ($$ ... $$ (label))
+    "Link to this image": "链接到此图",  # captioned figures
     # pydata-sphinx-theme
     "Toggle primary sidebar": "显示或隐藏目录",
     "Toggle secondary sidebar": "显示或隐藏本页目录",

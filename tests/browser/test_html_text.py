@@ -117,7 +117,8 @@ def test_footer_credit_has_no_gaps(site_dir, page):
 ENGLISH_LABELS = ["Link to this heading", "Launch on", "Open issue", "Open an issue", "Repository",
                   "Launch interactive content", "System Settings", "Color mode", "Issue on page",
                   "Toggle primary sidebar", "Toggle secondary sidebar", 'aria-label="Main"',
-                  'aria-label="Page"', "Toggle hidden content", "Link to this image"]
+                  'aria-label="Page"', "Toggle hidden content",
+                  "Link to this equation", "Link to this image"]
 
 
 def test_interface_labels_are_chinese(site_dir):

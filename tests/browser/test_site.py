@@ -234,13 +234,17 @@ DIAGRAM_PAGES = ["chapters/02_linear-networks/linear-regression", "chapters/03_m
 
 def check_diagrams_show_a_caption_not_their_code(visit, site_dir, docname):
     """The matplotlib code that draws a network or computation-graph diagram is folded away
-    (a toggle shows it), and the diagram has a numbered caption."""
+    (a toggle shows it), and the diagram has a numbered caption. (Every figure has one: a figure
+    in a closed answer box is not visible until the box is opened, but it is captioned too.)"""
     page = visit.page
     figures = page.locator("main .cell_output figure")
     assert figures.count() >= 1, "no captioned figure"
     for i in range(figures.count()):
         caption = figures.nth(i).locator("figcaption")
-        assert caption.is_visible() and caption.inner_text().strip(), f"figure {i} has no caption"
+        if figures.nth(i).evaluate("f => f.closest('details.answer:not([open])') !== null"):
+            assert (caption.text_content() or "").strip().startswith("图 "), f"figure {i} (in an answer) has no caption"
+        else:
+            assert caption.is_visible() and caption.inner_text().strip(), f"figure {i} has no caption"
     # Every long code cell that draws a figure is hidden behind a toggle.
     long_inputs = page.eval_on_selector_all(
         "main div.cell", """cells => cells.filter(c => c.querySelector('.cell_output img'))
