@@ -9,8 +9,13 @@
    by title in alphabetical order (3.10 before 3.2). _static/search-ranking.json adds what
    _static/search-zh.js needs to rank: the pages in the book's order and, per page, how often
    each indexed word occurs (counts of one are left out).
+3. A Chinese title holds no English word, so "weight decay" ranked 3.5 权重衰减 behind pages that
+   merely use weight_decay. The English name a page gives its own subject, written in brackets
+   after the title's term ("权重衰减（weight decay）", "过拟合（overfitting）"), counts as part of
+   its title: search-ranking.json lists those words per page, stemmed like the query.
 """
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +26,8 @@ from sphinx.search import WordCollector
 from sphinx.search.zh import SearchChinese
 
 RANKING_FILE = "_static/search-ranking.json"
+TITLE_PARTS = re.compile(r"[、，,：:和与及\s]+")  # "模型选择、欠拟合和过拟合" -> its three terms
+GLOSS = r"[（(]([A-Za-z][A-Za-z \-]+)[）)]"  # "（weight decay）" right after the term
 
 
 class SearchChinesePorter(SearchChinese):
@@ -54,6 +61,22 @@ def _count_words(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     counts = stemmed_counts
     app._d2l_counts = getattr(app, "_d2l_counts", {})
     app._d2l_counts[docname] = {word: n for word, n in sorted(counts.items()) if n > 1}
+    app._d2l_glosses = getattr(app, "_d2l_glosses", {})
+    app._d2l_glosses[docname] = _title_glosses(doctree, lang)
+
+
+def _title_glosses(doctree: nodes.document, lang: SearchChinesePorter) -> list[str]:
+    """The stemmed English words a page glosses its title's terms with."""
+    titles = list(doctree.findall(nodes.title))
+    if not titles:
+        return []
+    text = doctree.astext()
+    words = []
+    for term in TITLE_PARTS.split(titles[0].astext()):
+        match = re.search(re.escape(term) + GLOSS, text) if len(term) >= 2 else None
+        if match:
+            words += [lang.stem(w).lower() for w in re.findall(r"[A-Za-z]+", match.group(1))]
+    return sorted(set(words))
 
 
 def _book_order(app: Sphinx) -> list[str]:
@@ -70,7 +93,8 @@ def _book_order(app: Sphinx) -> list[str]:
 def _write_ranking(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    data = {"order": _book_order(app), "counts": dict(sorted(getattr(app, "_d2l_counts", {}).items()))}
+    data = {"order": _book_order(app), "counts": dict(sorted(getattr(app, "_d2l_counts", {}).items())),
+            "glosses": {doc: words for doc, words in sorted(getattr(app, "_d2l_glosses", {}).items()) if words}}
     target = Path(app.outdir) / RANKING_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -46,7 +46,7 @@
   }
 
   /** Sphinx's results (best last) as one hit per page, best last in this book's ranking:
-   *  query words in the page title (and then the shorter title: the one the query names),
+   *  query words in the page title or its English name (then the shorter title: the one the query names),
    *  a heading that is mostly the query (Sphinx's own rule for title matches), how often the page
    *  uses the words, the book's order. */
   function rank(results, query, searchTerms) {
@@ -60,7 +60,10 @@
     const terms = [...searchTerms];
     const holds = (files, file) => files !== undefined && (files === file || (Array.isArray(files) && files.includes(file)));
     const pageTitle = (doc) => (index.titles[fileOf.get(doc)] || "").toLowerCase();
-    const inTitle = (doc) => terms.filter((t) => pageTitle(doc).includes(t.toLowerCase())).length;
+    // A title's own English name ("权重衰减（weight decay）") counts as part of the title.
+    const glosses = (doc) => (ranking && ranking.glosses && ranking.glosses[doc]) || [];
+    const inTitle = (doc) => terms.filter((t) => pageTitle(doc).includes(t.toLowerCase())
+                                                 || glosses(doc).includes(t.toLowerCase())).length;
     const q = query.toLowerCase().trim();
     const headingHits = new Set();
     for (const [title, found] of Object.entries(index.alltitles || {})) {

@@ -59,12 +59,16 @@ SEARCHES = [  # query, the page that must be among the first results
     ("nn.Sequential", "chapters/04_deep-learning-computation/model-construction"),
 ]
 TOP_RESULTS = 5
-# The page that must come first: its title holds the query (_static/search-zh.js ranks by that,
+# The page that must come first: its title (or the English name it gives its title's term) holds
+# the query (_static/search-zh.js ranks by that,
 # then by how often a page uses the words, then in the book's order).
 FIRST_RESULTS = {
     "softmax回归": "chapters/02_linear-networks/softmax-regression",
     "nn.Sequential": "chapters/04_deep-learning-computation/model-construction",
     "暂退法": "chapters/03_multilayer-perceptrons/dropout",
+    # the English name the page gives its title's term: 权重衰减（weight decay）
+    "weight decay": "chapters/03_multilayer-perceptrons/weight-decay",
+    "decay": "chapters/03_multilayer-perceptrons/weight-decay",
 }
 
 
