@@ -59,7 +59,8 @@ def build_zip(root: Path, notebooks: list[str], target: Path) -> None:
 
 
 def _write_zip(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    # Not for the single-page build that the PDF is printed from: the site has the zip.
+    if exception is not None or app.builder.name != "html":
         return
     root = Path(app.srcdir)
     notebooks = sorted(doc for doc in app.env.found_docs if (root / f"{doc}.ipynb").is_file())
