@@ -7,18 +7,16 @@ Markdown table: the number of results, the rank of the page a reader looks for, 
 three results by section number.
 """
 import argparse
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
+import _common  # noqa: F401 - puts the repository root on sys.path
 from playwright.sync_api import sync_playwright
 
+from scripts import book
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 QUERIES = [  # query, the page a reader looks for
     ("weight decay", "chapters/03_multilayer-perceptrons/weight-decay"),
     ("decay", "chapters/03_multilayer-perceptrons/weight-decay"),
@@ -30,11 +28,6 @@ QUERIES = [  # query, the page a reader looks for
     ("暂退法", "chapters/03_multilayer-perceptrons/dropout"),
     ("标准化", "chapters/03_multilayer-perceptrons/normalization"),
 ]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
 
 
 def section_numbers(html: Path) -> dict[str, str]:
@@ -53,14 +46,10 @@ def main() -> None:
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     args = parser.parse_args()
     numbers = section_numbers(args.html)
-    handler = functools.partial(_QuietHandler, directory=str(args.html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     print("| query | results | rank of the page looked for | first three |")
     print("|---|---:|---|---|")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with book.serve(args.html) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=book.CHROMIUM, args=book.CHROMIUM_ARGS)
         page = browser.new_page()
         for query, wanted in QUERIES:
             page.goto(f"{base}search.html?q={quote(query)}")
@@ -75,7 +64,6 @@ def main() -> None:
             looked = f"{numbers.get(wanted, wanted)}: {rank if rank else 'not found'}"
             print(f"| {query} | {len(names)} | {looked} | {first} |")
         browser.close()
-    server.shutdown()
 
 
 if __name__ == "__main__":

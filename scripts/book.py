@@ -1,9 +1,10 @@
 """What the scripts, tests and benchmarks need to know about the book, written once.
 
 The notebooks (in reading order), the pages of ``_toc.yml``, how a notebook is executed and its
-outputs stored, the install cell every notebook begins with, and the pinned releases of the two
-requirements files. (How the site is built is said once too, in ``scripts/build.sh``; the kernel
-environment is ``d2lcore/kernel_env.py``.)
+outputs stored, the install cell every notebook begins with, the pinned releases of the two
+requirements files, and how the built site is served to Debian's Chromium. (How the site is
+built is said once too, in ``scripts/build.sh``; the kernel environment is
+``d2lcore/kernel_env.py``.)
 
 How it is imported: the scripts run as files (``python scripts/execute.py``), and Python puts a
 script's folder first on ``sys.path``, so they ``import book``; pytest (the root ``conftest.py``)
@@ -13,7 +14,12 @@ and the benchmarks (``benchmarks/_common.py``) have the repository root on ``sys
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +138,31 @@ def requirement_pins(path: Path) -> dict[str, str]:
             name, version = (part.strip() for part in line.split("==", 1))
             pins[name.lower().replace("_", "-").replace(".", "-")] = version
     return pins
+
+
+# ---- the built site in a browser (browser tests, the PDF, the search benchmark) ----------------
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; `playwright install` cannot download one offline
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` with http.server on 127.0.0.1, on a free port, in a thread; yields the
+    base URL ("http://127.0.0.1:PORT/")."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -13,22 +13,17 @@ chapter and section starts; the contents lines keep their width, so the pages do
 Why Chromium and not LaTeX: CONTRIBUTING.md, "The PDF".
 """
 import argparse
-import functools
-import http.server
 import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+import book  # scripts/book.py
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent / "pdf"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PDF_NAME = "downloads/d2l-pytorch.pdf"
 COLUMN_PX = round((210 - 2 * 17) / 25.4 * 96)  # scripts/pdf/print.css: A4, 17 mm side margins
 # Running title and page number, drawn by Chromium in the top and bottom margins.
@@ -36,11 +31,6 @@ HEADER = ('<div style="width:100%;font-size:7.5pt;color:#777;padding:0 17mm;'
           'font-family:\'WenQuanYi Micro Hei\',sans-serif;">{title}</div>')
 FOOTER = ('<div style="width:100%;font-size:8.5pt;text-align:center;'
           'font-family:\'WenQuanYi Micro Hei\',sans-serif;"><span class="pageNumber"></span></div>')
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
 
 
 def cover_facts() -> dict[str, str]:
@@ -129,9 +119,6 @@ def repair_outline(pdf: Path, headings: list[str]) -> int:
 
 def print_book(html_dir: Path, out: Path) -> None:
     """Print the single-page build in `html_dir` to `out`."""
-    handler = functools.partial(_QuietHandler, directory=str(html_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     facts = cover_facts()
     pdf_options = {
         "format": "A4", "print_background": True, "prefer_css_page_size": True,
@@ -139,40 +126,36 @@ def print_book(html_dir: Path, out: Path) -> None:
         "footer_template": FOOTER, "outline": True, "tagged": True,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            # As wide as the printed column (A4 less 2 x 17 mm at 96 px per inch), so that what
-            # is laid out for the screen before printing already has the printed widths.
-            page = browser.new_page(viewport={"width": COLUMN_PX, "height": 1000})
-            page.route(re.compile(r"^(?!http://127\.0\.0\.1[:/])"), lambda route: route.abort())
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/intro.html",
-                      wait_until="load")
-            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
-            page.evaluate("MathJax.startup.promise")
-            layout = page.evaluate((HERE / "arrange.js").read_text(encoding="utf-8"), facts)
-            entries = layout["entries"]
-            page.add_style_tag(content=(HERE / "print.css").read_text(encoding="utf-8"))
-            page.emulate_media(media="print")
-            shrunk = page.evaluate((HERE / "fit.js").read_text(encoding="utf-8"))
-            page.evaluate("document.fonts.ready.then(() => true)")
-            page.pdf(path=str(out), **pdf_options)
-            starts = destinations(out)
-            missing = [e["text"] for e in entries if e["id"] not in starts]
-            if missing:
-                raise SystemExit(f"no page found for {missing} in {out}")
-            page.evaluate("""(starts) => {
-                for (const line of document.querySelectorAll('.pdf-toc-line')) {
-                    line.querySelector('.pdf-toc-page').textContent = starts[line.dataset.target];
-                }}""", starts)
-            page.pdf(path=str(out), **pdf_options)
-            again = destinations(out)
-            moved = [e["text"] for e in entries if again.get(e["id"]) != starts[e["id"]]]
-            if moved:
-                raise SystemExit(f"page numbers moved between the two printings: {moved}")
-            browser.close()
-    finally:
-        server.shutdown()
+    with book.serve(html_dir) as base_url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=book.CHROMIUM, args=book.CHROMIUM_ARGS)
+        # As wide as the printed column (A4 less 2 x 17 mm at 96 px per inch), so that what
+        # is laid out for the screen before printing already has the printed widths.
+        page = browser.new_page(viewport={"width": COLUMN_PX, "height": 1000})
+        page.route(re.compile(r"^(?!http://127\.0\.0\.1[:/])"), lambda route: route.abort())
+        page.goto(f"{base_url}intro.html", wait_until="load")
+        page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("MathJax.startup.promise")
+        layout = page.evaluate((HERE / "arrange.js").read_text(encoding="utf-8"), facts)
+        entries = layout["entries"]
+        page.add_style_tag(content=(HERE / "print.css").read_text(encoding="utf-8"))
+        page.emulate_media(media="print")
+        shrunk = page.evaluate((HERE / "fit.js").read_text(encoding="utf-8"))
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.pdf(path=str(out), **pdf_options)
+        starts = destinations(out)
+        missing = [e["text"] for e in entries if e["id"] not in starts]
+        if missing:
+            raise SystemExit(f"no page found for {missing} in {out}")
+        page.evaluate("""(starts) => {
+            for (const line of document.querySelectorAll('.pdf-toc-line')) {
+                line.querySelector('.pdf-toc-page').textContent = starts[line.dataset.target];
+            }}""", starts)
+        page.pdf(path=str(out), **pdf_options)
+        again = destinations(out)
+        moved = [e["text"] for e in entries if again.get(e["id"]) != starts[e["id"]]]
+        if moved:
+            raise SystemExit(f"page numbers moved between the two printings: {moved}")
+        browser.close()
     repaired = repair_outline(out, layout["headings"])
     print(f"PDF: {shrunk} wide formulas or tables shrunk to the column, "
           f"{repaired} of {len(layout['headings'])} bookmark titles repaired")

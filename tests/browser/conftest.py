@@ -11,21 +11,18 @@ also prove that the site works offline.
 from __future__ import annotations
 
 import fcntl
-import functools
-import http.server
 import os
 import re
 import subprocess
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from scripts import book
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM, CHROMIUM_ARGS = book.CHROMIUM, book.CHROMIUM_ARGS
 SCREENSHOTS = ROOT / "tests" / "screenshots"  # git-ignored
 NOT_LOCAL = re.compile(r"^(?!http://127\.0\.0\.1[:/])")
 
@@ -64,24 +61,11 @@ def site_dir() -> Path:
     return html
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path):
-    """Serve the site with http.server on 127.0.0.1, on a free port, in a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    """Serve the site on 127.0.0.1, on a free port, in a thread (scripts/book.py: serve)."""
+    with book.serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
